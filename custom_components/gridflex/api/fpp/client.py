@@ -1,0 +1,64 @@
+"""Outbound FPP client: token check, readings, performance, invoices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import datetime as dt
+from typing import Any
+
+import aiohttp
+
+from ..http import request_json
+
+DEFAULT_FPP_BASE_URL = "https://flexiblepowerportal.co.uk/api/participant"
+
+
+def _utc_iso(moment: dt.datetime) -> str:
+    """Format an aware datetime as UTC ISO-8601 with a ``Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class FppClient:
+    """Talks to one FPP participant account with its API token."""
+
+    session: aiohttp.ClientSession
+    token: str
+    base_url: str = DEFAULT_FPP_BASE_URL
+    timeout: float = field(default=30.0)
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+    ) -> Any:
+        return await request_json(
+            self.session,
+            method,
+            self._url(path),
+            headers=self._headers,
+            params=params,
+            json_body=json_body,
+            request_timeout=self.timeout,
+        )
+
+    async def async_validate_token(self, now: dt.datetime | None = None) -> None:
+        """Check the token with a cheap read; raise ``AuthError`` when FPP refuses it."""
+        now = now or dt.datetime.now(dt.UTC)
+        await self._request(
+            "GET",
+            "utilisation-events",
+            params={"from": _utc_iso(now - dt.timedelta(days=1)), "to": _utc_iso(now)},
+        )

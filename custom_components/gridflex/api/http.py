@@ -1,0 +1,98 @@
+"""One place that turns HTTP replies into data or typed errors, for every client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import datetime as dt
+from email.utils import parsedate_to_datetime
+import json
+from typing import Any
+
+import aiohttp
+
+from .errors import (
+    AuthError,
+    ContractError,
+    NotAvailableError,
+    RateLimitedError,
+    RejectedError,
+    TemporaryError,
+)
+
+DEFAULT_TIMEOUT = 30.0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Return the seconds a ``Retry-After`` header asks for (delta or HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _detail(text: str) -> str:
+    """Return the most useful short message from an error body."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return text[:300]
+    if isinstance(body, dict):
+        for key in ("detail", "message", "error"):
+            if isinstance(body.get(key), str):
+                return str(body[key])[:300]
+    return text[:300]
+
+
+async def request_json(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None = None,
+    json_body: Any = None,
+    request_timeout: float = DEFAULT_TIMEOUT,
+) -> Any:
+    """Send one request and return its decoded JSON body, or raise a typed error."""
+    try:
+        async with session.request(
+            method,
+            url,
+            headers=dict(headers),
+            params=dict(params) if params else None,
+            json=json_body,
+            timeout=aiohttp.ClientTimeout(total=request_timeout),
+        ) as resp:
+            text = await resp.text()
+            status = resp.status
+            retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    except TimeoutError as err:
+        raise TemporaryError(
+            f"{method} {url}: timed out after {request_timeout:g} s"
+        ) from err
+    except aiohttp.ClientError as err:
+        raise TemporaryError(f"{method} {url}: {err.__class__.__name__}") from err
+
+    if status in (401, 403):
+        raise AuthError(f"{method} {url}: HTTP {status}")
+    if status == 429:
+        raise RateLimitedError(f"{method} {url}: rate limited", retry_after)
+    if status == 404:
+        raise NotAvailableError(f"{method} {url}: not found")
+    if status >= 500:
+        raise TemporaryError(f"{method} {url}: HTTP {status}", retry_after)
+    if status >= 400:
+        raise RejectedError(f"{method} {url}: HTTP {status}", status, _detail(text))
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise ContractError(f"{method} {url}: reply is not JSON") from err

@@ -1,0 +1,5 @@
+"""Switchgrid API (French metering data: GRDF gas, Enedis electricity, consent Asks)."""
+
+from .client import DEFAULT_SWITCHGRID_BASE_URL, SwitchgridClient
+
+__all__ = ["DEFAULT_SWITCHGRID_BASE_URL", "SwitchgridClient"]

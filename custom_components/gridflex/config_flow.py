@@ -1,0 +1,259 @@
+"""UI setup of GridFlex accounts: a menu of account kinds, reauth and reconfigure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import secrets
+from typing import Any
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+)
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .api.errors import AuthError, GridFlexApiError
+from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
+from .api.switchgrid import DEFAULT_SWITCHGRID_BASE_URL, SwitchgridClient
+from .const import (
+    CONF_ACCOUNT_ID,
+    CONF_ACCOUNT_KIND,
+    CONF_API_TOKEN,
+    CONF_BASE_URL,
+    CONF_DISPATCH_SECRET,
+    CONF_ENDPOINT_ID,
+    CONF_TEST_MODE,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_DELIVERY_POINT,
+    SUBENTRY_METERABLE_UNIT,
+    AccountKind,
+)
+from .dispatch.endpoint_url import dispatch_base_url
+from .subentry_flows import DeliveryPointSubentryFlow, MeterableUnitSubentryFlow
+
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+def _unique_id(kind: AccountKind, account_id: str) -> str:
+    """Identify an account by its kind and its id as the user wrote it, case-folded."""
+    return f"{kind}_{account_id.strip().casefold()}"
+
+
+class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a Flexible Power Portal or a Switchgrid account."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing entered."""
+        self._pending: dict[str, Any] = {}
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Meterable Units under an FPP account, delivery points under a Switchgrid account."""
+        if config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
+            return {SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow}
+        return {SUBENTRY_DELIVERY_POINT: DeliveryPointSubentryFlow}
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which kind of account to add."""
+        return self.async_show_menu(
+            step_id="user", menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID]
+        )
+
+    async def _async_check_token(
+        self, kind: AccountKind, data: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Make one real call with the token; return form errors (empty when it works)."""
+        session = async_get_clientsession(self.hass)
+        client: FppClient | SwitchgridClient
+        if kind == AccountKind.FPP:
+            client = FppClient(session, data[CONF_API_TOKEN], data[CONF_BASE_URL])
+        else:
+            client = SwitchgridClient(
+                session,
+                data[CONF_API_TOKEN],
+                data[CONF_BASE_URL],
+                test_mode=data.get(CONF_TEST_MODE, False),
+            )
+        try:
+            await client.async_validate_token()
+        except AuthError:
+            return {"base": "invalid_auth"}
+        except GridFlexApiError as err:
+            LOGGER.debug("Token check failed: %s", err)
+            return {"base": "cannot_connect"}
+        return {}
+
+    # --- Flexible Power Portal -------------------------------------------------------
+
+    async def async_step_fpp(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the FPP account and its API token, and check them."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            await self.async_set_unique_id(
+                _unique_id(AccountKind.FPP, user_input[CONF_ACCOUNT_ID])
+            )
+            self._abort_if_unique_id_configured()
+            errors = await self._async_check_token(AccountKind.FPP, user_input)
+            if not errors:
+                self._pending = {
+                    CONF_ACCOUNT_KIND: AccountKind.FPP,
+                    **user_input,
+                    CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
+                    CONF_DISPATCH_SECRET: secrets.token_urlsafe(32),
+                    CONF_ENDPOINT_ID: secrets.token_hex(8),
+                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                }
+                return await self.async_step_fpp_endpoint()
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_ACCOUNT_ID): str,
+                vol.Required(CONF_API_TOKEN): PASSWORD,
+                vol.Required(CONF_BASE_URL, default=DEFAULT_FPP_BASE_URL): URL,
+            }
+        )
+        return self.async_show_form(
+            step_id="fpp",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    async def async_step_fpp_endpoint(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show what to paste into the portal, then create the account."""
+        if user_input is not None:
+            return self.async_create_entry(
+                title=f"FPP {self._pending[CONF_ACCOUNT_ID]}", data=self._pending
+            )
+        return self.async_show_form(
+            step_id="fpp_endpoint",
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "dispatch_url": dispatch_base_url(
+                    self.hass, self._pending[CONF_ENDPOINT_ID]
+                ),
+                "webhook_url": webhook.async_generate_url(
+                    self.hass, self._pending[CONF_WEBHOOK_ID]
+                ),
+                "secret": self._pending[CONF_DISPATCH_SECRET],
+            },
+        )
+
+    # --- Switchgrid ---------------------------------------------------------------------
+
+    async def async_step_switchgrid(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Switchgrid account, its API token and test mode, and check them."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            test_mode = user_input.get(CONF_TEST_MODE, False)
+            await self.async_set_unique_id(
+                _unique_id(AccountKind.SWITCHGRID, user_input[CONF_ACCOUNT_ID])
+            )
+            self._abort_if_unique_id_configured()
+            errors = await self._async_check_token(AccountKind.SWITCHGRID, user_input)
+            if not errors:
+                account = user_input[CONF_ACCOUNT_ID].strip()
+                return self.async_create_entry(
+                    title=f"Switchgrid {account}{' (test)' if test_mode else ''}",
+                    data={
+                        CONF_ACCOUNT_KIND: AccountKind.SWITCHGRID,
+                        **user_input,
+                        CONF_ACCOUNT_ID: account,
+                        CONF_TEST_MODE: test_mode,
+                    },
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_ACCOUNT_ID): str,
+                vol.Required(CONF_API_TOKEN): PASSWORD,
+                vol.Required(CONF_TEST_MODE, default=False): BooleanSelector(),
+                vol.Required(CONF_BASE_URL, default=DEFAULT_SWITCHGRID_BASE_URL): URL,
+            }
+        )
+        return self.async_show_form(
+            step_id="switchgrid",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    # --- Reauth and reconfigure (both kinds) ----------------------------------------------
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start reauthentication after the service refused the token."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new token and check it."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._async_check_token(
+                entry.data[CONF_ACCOUNT_KIND], {**entry.data, **user_input}
+            )
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates=user_input
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_API_TOKEN): PASSWORD}),
+            description_placeholders={"account": entry.title},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the token, base URL (and test mode) of an account."""
+        entry = self._get_reconfigure_entry()
+        kind = AccountKind(entry.data[CONF_ACCOUNT_KIND])
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._async_check_token(kind, {**entry.data, **user_input})
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates=user_input
+                )
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_API_TOKEN): PASSWORD,
+            vol.Required(CONF_BASE_URL): URL,
+        }
+        if kind == AccountKind.SWITCHGRID:
+            fields[vol.Required(CONF_TEST_MODE)] = BooleanSelector()
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), {**entry.data, **(user_input or {})}
+            ),
+            description_placeholders={"account": entry.title},
+            errors=errors,
+        )

@@ -1,0 +1,68 @@
+"""Constants shared by every part of GridFlex."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+import logging
+from typing import Final
+
+DOMAIN: Final = "gridflex"
+LOGGER = logging.getLogger(__package__)
+
+CONF_ACCOUNT_KIND: Final = "account_kind"
+CONF_API_TOKEN: Final = "api_token"
+CONF_BASE_URL: Final = "base_url"
+CONF_ACCOUNT_ID: Final = "account_id"
+CONF_DISPATCH_SECRET: Final = "dispatch_secret"
+CONF_ENDPOINT_ID: Final = "endpoint_id"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_TEST_MODE: Final = "test_mode"
+
+# FPP Meterable Unit sub-entry
+SUBENTRY_METERABLE_UNIT: Final = "meterable_unit"
+CONF_MU_ID: Final = "mu_id"
+CONF_PRODUCTS: Final = "products"
+CONF_POWER_SENSOR: Final = "power_sensor"
+CONF_ENERGY_SENSOR: Final = "energy_sensor"
+CONF_GRANULARITY: Final = "granularity"
+CONF_IMPORT_POSITIVE: Final = "import_positive"
+CONF_CONTROLLED_ENTITIES: Final = "controlled_entities"
+CONF_CONTROL_ACTION: Final = "control_action"
+
+# Switchgrid delivery point sub-entry
+SUBENTRY_DELIVERY_POINT: Final = "delivery_point"
+CONF_ENERGY_TYPE: Final = "energy_type"
+CONF_PCE: Final = "pce"
+CONF_PRM: Final = "prm"
+CONF_HOLDER_NAME: Final = "holder_name"
+CONF_STREET: Final = "street"
+CONF_POSTCODE: Final = "postcode"
+CONF_CITY: Final = "city"
+
+
+class AccountKind(StrEnum):
+    """The two kinds of account a GridFlex config entry can hold."""
+
+    FPP = "fpp"
+    SWITCHGRID = "switchgrid"
+
+
+class Granularity(StrEnum):
+    """How often a Meterable Unit is metered towards FPP."""
+
+    MINUTE = "minute"
+    HALF_HOURLY = "half_hourly"
+
+
+class ControlAction(StrEnum):
+    """What GridFlex does to controlled entities while a dispatch is active."""
+
+    TURN_OFF = "turn_off"
+    TURN_ON = "turn_on"
+
+
+class EnergyType(StrEnum):
+    """Kind of French delivery point."""
+
+    GAS = "gas"
+    ELECTRICITY = "electricity"

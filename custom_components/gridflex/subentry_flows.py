@@ -1,0 +1,259 @@
+"""Sub-entry flows: Meterable Units under an FPP account, delivery points under Switchgrid."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+import voluptuous as vol
+
+from .api.fpp.products import KNOWN_PRODUCTS
+from .const import (
+    CONF_CITY,
+    CONF_CONTROL_ACTION,
+    CONF_CONTROLLED_ENTITIES,
+    CONF_ENERGY_SENSOR,
+    CONF_ENERGY_TYPE,
+    CONF_GRANULARITY,
+    CONF_HOLDER_NAME,
+    CONF_IMPORT_POSITIVE,
+    CONF_MU_ID,
+    CONF_PCE,
+    CONF_POSTCODE,
+    CONF_POWER_SENSOR,
+    CONF_PRM,
+    CONF_PRODUCTS,
+    CONF_STREET,
+    ControlAction,
+    EnergyType,
+    Granularity,
+)
+
+MAX_MU_ID_LENGTH = 128
+DELIVERY_POINT_RE = re.compile(r"^\d{14}$")
+POSTCODE_RE = re.compile(r"^\d{5}$")
+CONTROLLABLE_DOMAINS = [
+    "switch",
+    "light",
+    "fan",
+    "climate",
+    "water_heater",
+    "input_boolean",
+    "humidifier",
+]
+
+
+def _meterable_unit_schema(with_id: bool) -> vol.Schema:
+    fields: dict[vol.Marker, Any] = {}
+    if with_id:
+        fields[vol.Required(CONF_MU_ID)] = TextSelector()
+    fields.update(
+        {
+            vol.Required(CONF_PRODUCTS, default=[]): SelectSelector(
+                SelectSelectorConfig(
+                    options=sorted(KNOWN_PRODUCTS),
+                    multiple=True,
+                    custom_value=True,
+                    translation_key=CONF_PRODUCTS,
+                )
+            ),
+            vol.Required(CONF_POWER_SENSOR): EntitySelector(
+                EntitySelectorConfig(
+                    domain="sensor", device_class=SensorDeviceClass.POWER
+                )
+            ),
+            vol.Optional(CONF_ENERGY_SENSOR): EntitySelector(
+                EntitySelectorConfig(
+                    domain="sensor", device_class=SensorDeviceClass.ENERGY
+                )
+            ),
+            vol.Required(CONF_GRANULARITY, default=Granularity.MINUTE): SelectSelector(
+                SelectSelectorConfig(
+                    options=[g.value for g in Granularity],
+                    translation_key=CONF_GRANULARITY,
+                    mode=SelectSelectorMode.LIST,
+                )
+            ),
+            vol.Required(CONF_IMPORT_POSITIVE, default=True): BooleanSelector(),
+            vol.Optional(CONF_CONTROLLED_ENTITIES, default=[]): EntitySelector(
+                EntitySelectorConfig(domain=CONTROLLABLE_DOMAINS, multiple=True)
+            ),
+            vol.Required(
+                CONF_CONTROL_ACTION, default=ControlAction.TURN_OFF
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=[a.value for a in ControlAction],
+                    translation_key=CONF_CONTROL_ACTION,
+                    mode=SelectSelectorMode.LIST,
+                )
+            ),
+        }
+    )
+    return vol.Schema(fields)
+
+
+class MeterableUnitSubentryFlow(ConfigSubentryFlow):
+    """Add or change one FPP Meterable Unit."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask for the MU id, its products, its sensors and the devices to control."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            mu_id = user_input[CONF_MU_ID].strip()
+            if not mu_id or len(mu_id) > MAX_MU_ID_LENGTH:
+                errors[CONF_MU_ID] = "invalid_mu_id"
+            elif any(
+                sub.unique_id == mu_id for sub in self._get_entry().subentries.values()
+            ):
+                return self.async_abort(reason="already_configured")
+            else:
+                return self.async_create_entry(
+                    title=mu_id, data={**user_input, CONF_MU_ID: mu_id}, unique_id=mu_id
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _meterable_unit_schema(with_id=True), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change everything but the MU id, which names it in FPP."""
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            return self.async_update_and_abort(
+                self._get_entry(),
+                subentry,
+                data={**user_input, CONF_MU_ID: subentry.data[CONF_MU_ID]},
+            )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _meterable_unit_schema(with_id=False), subentry.data
+            ),
+            description_placeholders={"mu_id": subentry.data[CONF_MU_ID]},
+        )
+
+
+def _delivery_point_schema(energy_type: EnergyType) -> vol.Schema:
+    point = CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
+    return vol.Schema(
+        {
+            vol.Required(point): TextSelector(),
+            vol.Required(CONF_HOLDER_NAME): TextSelector(),
+            vol.Required(CONF_STREET): TextSelector(),
+            vol.Required(CONF_POSTCODE): TextSelector(),
+            vol.Required(CONF_CITY): TextSelector(),
+        }
+    )
+
+
+def _delivery_point_errors(
+    point_key: str, user_input: dict[str, Any]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not DELIVERY_POINT_RE.match(user_input[point_key].strip()):
+        errors[point_key] = f"invalid_{point_key}"
+    if not POSTCODE_RE.match(user_input[CONF_POSTCODE].strip()):
+        errors[CONF_POSTCODE] = "invalid_postcode"
+    for key in (CONF_HOLDER_NAME, CONF_STREET, CONF_CITY):
+        if not user_input[key].strip():
+            errors[key] = "required"
+    return errors
+
+
+class DeliveryPointSubentryFlow(ConfigSubentryFlow):
+    """Add or change one French delivery point: a GRDF PCE or an Enedis PRM."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask whether the point is gas or electricity."""
+        return self.async_show_menu(
+            step_id="user", menu_options=[EnergyType.GAS, EnergyType.ELECTRICITY]
+        )
+
+    async def async_step_gas(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask for a GRDF PCE with its holder and address."""
+        return await self._async_point_step(EnergyType.GAS, user_input)
+
+    async def async_step_electricity(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask for an Enedis PRM with its holder and address."""
+        return await self._async_point_step(EnergyType.ELECTRICITY, user_input)
+
+    async def _async_point_step(
+        self, energy_type: EnergyType, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        point_key = CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _delivery_point_errors(point_key, user_input)
+            if not errors:
+                data = {key: value.strip() for key, value in user_input.items()}
+                point = data[point_key]
+                if any(
+                    sub.unique_id == point
+                    for sub in self._get_entry().subentries.values()
+                ):
+                    return self.async_abort(reason="already_configured")
+                label = "GRDF PCE" if energy_type == EnergyType.GAS else "Enedis PRM"
+                return self.async_create_entry(
+                    title=f"{label} {point}",
+                    data={CONF_ENERGY_TYPE: energy_type, **data},
+                    unique_id=point,
+                )
+        return self.async_show_form(
+            step_id=str(energy_type),
+            data_schema=self.add_suggested_values_to_schema(
+                _delivery_point_schema(energy_type), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change the holder and address; the delivery point itself stays."""
+        subentry = self._get_reconfigure_subentry()
+        energy_type = EnergyType(subentry.data[CONF_ENERGY_TYPE])
+        point_key = CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
+        errors: dict[str, str] = {}
+        schema = _delivery_point_schema(energy_type).extend({})
+        schema = vol.Schema({k: v for k, v in schema.schema.items() if k != point_key})
+        if user_input is not None:
+            errors = _delivery_point_errors(
+                point_key, {**user_input, point_key: subentry.data[point_key]}
+            )
+            if not errors:
+                data = {key: value.strip() for key, value in user_input.items()}
+                return self.async_update_and_abort(
+                    self._get_entry(), subentry, data={**subentry.data, **data}
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or subentry.data
+            ),
+            description_placeholders={"point": subentry.data[point_key]},
+            errors=errors,
+        )

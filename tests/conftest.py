@@ -1,0 +1,102 @@
+"""Fixtures shared by every GridFlex test: simulators on 127.0.0.1 and configured accounts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.gridflex.const import (
+    CONF_ACCOUNT_ID,
+    CONF_ACCOUNT_KIND,
+    CONF_API_TOKEN,
+    CONF_BASE_URL,
+    CONF_DISPATCH_SECRET,
+    CONF_ENDPOINT_ID,
+    CONF_TEST_MODE,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    AccountKind,
+)
+from tests.simulators.fpp import FppSimulator
+from tests.simulators.switchgrid import SwitchgridSimulator
+
+DISPATCH_SECRET = "s3cret-dispatch-key-for-tests"
+ENDPOINT_ID = "0123456789abcdef"
+WEBHOOK_ID = "gridflex_test_webhook"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Any, enable_custom_integrations: None
+) -> Generator[None]:
+    """Every test gets a real recorder (GridFlex depends on it) and may load custom_components/gridflex."""
+    yield
+
+
+@pytest.fixture
+async def fpp_sim(socket_enabled: None) -> AsyncIterator[FppSimulator]:
+    """A running FPP simulator."""
+    sim = FppSimulator()
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+async def switchgrid_sim(socket_enabled: None) -> AsyncIterator[SwitchgridSimulator]:
+    """A running Switchgrid simulator."""
+    sim = SwitchgridSimulator()
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+def fpp_entry_data(sim: FppSimulator, **overrides: Any) -> dict[str, Any]:
+    """Config entry data of an FPP account pointed at the simulator."""
+    return {
+        CONF_ACCOUNT_KIND: AccountKind.FPP,
+        CONF_ACCOUNT_ID: "acme-flex",
+        CONF_API_TOKEN: sim.token,
+        CONF_BASE_URL: sim.url,
+        CONF_DISPATCH_SECRET: DISPATCH_SECRET,
+        CONF_ENDPOINT_ID: ENDPOINT_ID,
+        CONF_WEBHOOK_ID: WEBHOOK_ID,
+        **overrides,
+    }
+
+
+def switchgrid_entry_data(sim: SwitchgridSimulator, **overrides: Any) -> dict[str, Any]:
+    """Config entry data of a Switchgrid account pointed at the simulator."""
+    return {
+        CONF_ACCOUNT_KIND: AccountKind.SWITCHGRID,
+        CONF_ACCOUNT_ID: "maison",
+        CONF_API_TOKEN: sim.token,
+        CONF_BASE_URL: sim.url,
+        CONF_TEST_MODE: True,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def fpp_entry(fpp_sim: FppSimulator) -> MockConfigEntry:
+    """An FPP account entry (not yet added to hass)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="FPP acme-flex",
+        unique_id="fpp_acme-flex",
+        data=fpp_entry_data(fpp_sim),
+    )
+
+
+@pytest.fixture
+def switchgrid_entry(switchgrid_sim: SwitchgridSimulator) -> MockConfigEntry:
+    """A Switchgrid account entry (not yet added to hass)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Switchgrid maison (test)",
+        unique_id="switchgrid_maison",
+        data=switchgrid_entry_data(switchgrid_sim),
+    )
