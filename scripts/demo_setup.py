@@ -1,0 +1,283 @@
+"""
+The Python half of ``scripts/demo``.
+
+    python scripts/demo_setup.py config     write .demo/config (configuration.yaml, custom_components link)
+    python scripts/demo_setup.py provision  onboard, log in, add both GridFlex accounts and their sub-entries
+    python scripts/demo_setup.py check      show (and verify) what the running demo holds
+    python scripts/demo_setup.py screenshot save a PNG of Settings > Devices & services > GridFlex
+
+Everything goes through Home Assistant's public REST and websocket APIs, as the UI would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+from pathlib import Path
+import secrets
+import sys
+from typing import Any
+
+import aiohttp
+from demo_config import (
+    DEMO_SENSORS,
+    DEMO_SWITCHES,
+    energy_preferences,
+    fpp_account_answers,
+    gas_point_answers,
+    meterable_units,
+    switchgrid_account_answers,
+    write_config,
+)
+from demo_ha import DemoError, HomeAssistantApi
+from demo_screenshot import take_screenshot
+
+REPO = Path(__file__).resolve().parent.parent
+DOMAIN = "gridflex"
+ENTRY_FLOW = "/api/config/config_entries/flow"
+SUBENTRY_FLOW = "/api/config/config_entries/subentries/flow"
+METERABLE_UNIT = "meterable_unit"
+DELIVERY_POINT = "delivery_point"
+
+
+def _load_state(path: Path) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    return state
+
+
+def _save_state(path: Path, state: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=2) + "\n")
+    path.chmod(0o600)
+
+
+def _account(
+    entries: list[dict[str, Any]], subentry_type: str
+) -> dict[str, Any] | None:
+    """The GridFlex entry that takes sub-entries of this type (FPP or Switchgrid)."""
+    return next(
+        (e for e in entries if subentry_type in e.get("supported_subentry_types", {})),
+        None,
+    )
+
+
+async def _login(
+    ha: HomeAssistantApi, state: dict[str, Any], wait_seconds: float
+) -> None:
+    await ha.wait_until_up(wait_seconds)
+    await ha.login(state["username"], state["password"])
+
+
+async def provision(args: argparse.Namespace) -> None:
+    """Onboard, then add what is missing: accounts, sub-entries, energy preferences."""
+    state = _load_state(args.state)
+    state.setdefault("username", "demo")
+    state.setdefault(
+        "password",
+        os.environ.get("GRIDFLEX_DEMO_PASSWORD") or secrets.token_urlsafe(12),
+    )
+    _save_state(args.state, state)
+    async with aiohttp.ClientSession() as session:
+        ha = HomeAssistantApi(session, args.url)
+        await ha.wait_until_up(args.timeout, args.hass_pid)
+        await ha.onboard("Demo", state["username"], state["password"])
+
+        entries = await ha.entries(DOMAIN)
+        if _account(entries, METERABLE_UNIT) is None:
+            print("  adding the FPP account")
+            steps = await ha.run_flow(
+                ENTRY_FLOW, {"handler": DOMAIN}, fpp_account_answers(args.fpp_url)
+            )
+            for step in steps:
+                if step.get("step_id") == "fpp_endpoint":
+                    state["fpp_portal"] = step.get("description_placeholders", {})
+            _save_state(args.state, state)
+            for switch in DEMO_SWITCHES:
+                await ha.request(
+                    "POST", "/api/services/input_boolean/turn_on", {"entity_id": switch}
+                )
+        if _account(entries, DELIVERY_POINT) is None:
+            print("  adding the Switchgrid account (test mode)")
+            await ha.run_flow(
+                ENTRY_FLOW,
+                {"handler": DOMAIN},
+                switchgrid_account_answers(args.switchgrid_url),
+            )
+
+        entries = await ha.entries(DOMAIN)
+        fpp, switchgrid = (
+            _account(entries, METERABLE_UNIT),
+            _account(entries, DELIVERY_POINT),
+        )
+        if fpp is None or switchgrid is None:
+            raise DemoError(f"GridFlex accounts missing after setup: {entries}")
+        for unit in meterable_units():
+            await _add_subentry(ha, fpp, METERABLE_UNIT, {"user": unit}, unit["mu_id"])
+        await _add_subentry(
+            ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
+        )
+        await _set_energy_preferences(ha)
+    _print_summary(args.url, state)
+
+
+def _print_summary(url: str, state: dict[str, Any]) -> None:
+    portal = state.get("fpp_portal", {})
+    print(f"""
+GridFlex demo is up: {url}
+  log in as:  {state["username"]} / {state["password"]}
+  GridFlex:   {url}/config/integrations/integration/{DOMAIN}
+  FPP portal settings of the demo account (what a participant pastes into the portal):
+    dispatch base URL: {portal.get("dispatch_url", "?")}
+    API key:           {portal.get("secret", "?")}
+    webhook URL:       {portal.get("webhook_url", "?")}
+  try a dispatch, as FPP would send it (starts in a minute, lasts ten):
+    curl -X PUT -H 'Authorization: Bearer {portal.get("secret", "<key>")}' -H 'Content-Type: application/json' \\
+      -d "{{\\"id\\": \\"demo-$(date +%s)\\", \\"product\\": \\"ou_15\\", \\"start\\": \\"$(date -u -d '+1 min' +%FT%TZ)\\", \\"end\\": \\"$(date -u -d '+11 min' +%FT%TZ)\\", \\"meterable_units\\": [{{\\"id\\": \\"MU-1001\\", \\"power_kw\\": 2.0}}]}}" \\
+      {portal.get("dispatch_url", "<dispatch base URL>")}/v2/dispatch
+""")
+
+
+async def _add_subentry(
+    ha: HomeAssistantApi,
+    entry: dict[str, Any],
+    subentry_type: str,
+    answers: dict[str, Any],
+    label: str,
+) -> None:
+    steps = await ha.run_flow(
+        SUBENTRY_FLOW, {"handler": [entry["entry_id"], subentry_type]}, answers
+    )
+    last = steps[-1]
+    if last["type"] == "create_entry":
+        print(f"  added {label} to {entry['title']}")
+    elif last.get("reason") != "already_configured":
+        raise DemoError(f"adding {label} stopped: {last}")
+
+
+async def _set_energy_preferences(ha: HomeAssistantApi) -> None:
+    """Fill the Energy dashboard once; leave it alone when the user changed it."""
+    try:
+        await ha.ws({"type": "energy/get_prefs"})
+    except DemoError:
+        await ha.ws({"type": "energy/save_prefs", **energy_preferences()})
+
+
+async def check(args: argparse.Namespace) -> bool:
+    """Print what the running demo holds; return False when something expected is missing."""
+    state = _load_state(args.state)
+    problems: list[str] = []
+    async with aiohttp.ClientSession() as session:
+        ha = HomeAssistantApi(session, args.url)
+        await _login(ha, state, args.timeout)
+        entries = await ha.entries(DOMAIN)
+        devices, registry = await ha.ws(
+            {"type": "config/device_registry/list"},
+            {"type": "config/entity_registry/list"},
+        )
+        for entry in entries:
+            (subentries,) = await ha.ws(
+                {
+                    "type": "config_entries/subentries/list",
+                    "entry_id": entry["entry_id"],
+                }
+            )
+            print(
+                f"entry {entry['title']!r}: {entry['state']}, {len(subentries)} sub-entries"
+            )
+            if entry["state"] != "loaded":
+                problems.append(f"{entry['title']} is {entry['state']}")
+            for sub in subentries:
+                sub_devices = [
+                    d["name"]
+                    for d in devices
+                    if sub["subentry_id"]
+                    in (d.get("config_entries_subentries") or {}).get(
+                        entry["entry_id"], []
+                    )
+                ]
+                print(
+                    f"  {sub['subentry_type']} {sub['title']!r} (unique id {sub['unique_id']}): "
+                    f"devices {sub_devices or 'none yet'}"
+                )
+        kinds = {sub for e in entries for sub in e.get("supported_subentry_types", {})}
+        if kinds != {METERABLE_UNIT, DELIVERY_POINT}:
+            problems.append(f"expected an FPP and a Switchgrid account, found {kinds}")
+        if sum(e["num_subentries"] for e in entries) < 3:
+            problems.append("expected 2 Meterable Units and 1 delivery point")
+        gridflex_entities = [
+            r["entity_id"] for r in registry if r["platform"] == DOMAIN
+        ]
+        print(f"GridFlex entities: {len(gridflex_entities)}")
+        for entity_id in (*DEMO_SENSORS, *DEMO_SWITCHES, *gridflex_entities):
+            found = await ha.request("GET", f"/api/states/{entity_id}")
+            unit = found["attributes"].get("unit_of_measurement", "")
+            print(f"  {entity_id} = {found['state']} {unit}".rstrip())
+            # The power sensors have a value at once (the energy ones after two changes).
+            if entity_id in DEMO_SENSORS[::2] and found["state"] in (
+                "unknown",
+                "unavailable",
+            ):
+                problems.append(f"{entity_id} has no value")
+    print("check:", "; ".join(problems) if problems else "OK")
+    return not problems
+
+
+async def screenshot(args: argparse.Namespace) -> bytes:
+    """Log in and capture what Settings > Devices & services > GridFlex shows (PNG)."""
+    state = _load_state(args.state)
+    async with aiohttp.ClientSession() as session:
+        ha = HomeAssistantApi(session, args.url)
+        await _login(ha, state, args.timeout)
+        return await take_screenshot(
+            session, args.url, ha.tokens, f"/config/integrations/integration/{DOMAIN}"
+        )
+
+
+def main() -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "command", choices=["config", "provision", "check", "screenshot"]
+    )
+    host = os.environ.get("GRIDFLEX_DEMO_HOST", "127.0.0.1")
+    port = int(os.environ.get("GRIDFLEX_DEMO_PORT", "8123"))
+    parser.add_argument("--demo-dir", type=Path, default=REPO / ".demo")
+    parser.add_argument("--host", default=host)
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--fpp-url", default="http://127.0.0.1:8801/api/participant")
+    parser.add_argument("--switchgrid-url", default="http://127.0.0.1:8802")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="seconds to wait for Home Assistant",
+    )
+    parser.add_argument("--hass-pid", type=int, help="give up when this process ends")
+    parser.add_argument("--output", type=Path, default=REPO / ".demo" / "gridflex.png")
+    args = parser.parse_args()
+    args.state = args.demo_dir / "state.json"
+    args.url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"  # noqa: S104
+    try:
+        if args.command == "config":
+            write_config(args.demo_dir / "config", REPO, args.host, args.port)
+        elif args.command == "provision":
+            asyncio.run(provision(args))
+        elif args.command == "check":
+            return 0 if asyncio.run(check(args)) else 1
+        else:
+            png = asyncio.run(screenshot(args))
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_bytes(png)
+            print(f"screenshot saved to {args.output}")
+    except (DemoError, RuntimeError) as err:
+        print(f"demo: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
