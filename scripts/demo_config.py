@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 FPP_TOKEN = "fpp-token"  # noqa: S105 - the simulators' default tokens
 SWITCHGRID_TOKEN = "switchgrid-token"  # noqa: S105
+ONBOARDING_STORAGE_VERSION = 4  # homeassistant/components/onboarding, HA 2026.2
 GAS_PCE = "02142764108000"  # leading zero on purpose: it must survive
 
 HEAT_PUMP_POWER = "sensor.demo_heat_pump_power"
@@ -121,10 +123,36 @@ sensor:
 """
 
 
+def _mark_location_step_done(config_dir: Path) -> None:
+    """
+    Mark onboarding's location step done before the first start.
+
+    configuration.yaml already sets what that step asks for, and finishing it through the API
+    starts flows for integrations this demo does not install (met, radio_browser, ...), which
+    only fill the log with errors. The other steps are done through the onboarding API.
+    """
+    storage = config_dir / ".storage"
+    onboarding = storage / "onboarding"
+    if onboarding.exists():
+        return
+    storage.mkdir(parents=True, exist_ok=True)
+    onboarding.write_text(
+        json.dumps(
+            {
+                "version": ONBOARDING_STORAGE_VERSION,
+                "minor_version": 1,
+                "key": "onboarding",
+                "data": {"done": ["core_config"]},
+            }
+        )
+    )
+
+
 def write_config(config_dir: Path, repo: Path, host: str, port: int) -> None:
     """Write configuration.yaml and link GridFlex into custom_components (live: edits show on restart)."""
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "configuration.yaml").write_text(configuration_yaml(host, port))
+    _mark_location_step_done(config_dir)
     custom = config_dir / "custom_components"
     custom.mkdir(exist_ok=True)
     link = custom / "gridflex"
