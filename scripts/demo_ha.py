@@ -69,8 +69,17 @@ class HomeAssistantApi:
                 raise DemoError(f"{method} {path} answered {resp.status}: {text[:500]}")
             return await resp.json(content_type=None) if text else None
 
+    async def status(self, path: str) -> int:
+        """The HTTP status of a GET."""
+        async with self.session.get(
+            f"{self.base_url}{path}",
+            headers=self._auth_headers,
+            timeout=aiohttp.ClientTimeout(total=10),
+        ) as resp:
+            return resp.status
+
     async def wait_until_up(self, wait_seconds: float, pid: int | None = None) -> None:
-        """Wait until Home Assistant (process ``pid`` when given) answers HTTP; onboarding status needs no login."""
+        """Wait until Home Assistant (process ``pid`` when given) serves its login API."""
         deadline = time.monotonic() + wait_seconds
         while True:
             if pid is not None and not _alive(pid):
@@ -78,20 +87,24 @@ class HomeAssistantApi:
                     f"Home Assistant (process {pid}) exited during start-up"
                 )
             try:
-                await self.request("GET", "/api/onboarding")
-            except (aiohttp.ClientError, TimeoutError, DemoError) as err:
-                if time.monotonic() > deadline:
-                    raise DemoError(
-                        f"Home Assistant did not answer at {self.base_url} within {wait_seconds:g} s ({err})"
-                    ) from err
-                await asyncio.sleep(1)
-            else:
+                status: int | str = await self.status("/auth/providers")
+            except (aiohttp.ClientError, TimeoutError) as err:
+                status = str(err) or err.__class__.__name__
+            # 200 once onboarded, 400 before: either way the login API is there.
+            if status in (200, 400):
                 return
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"Home Assistant did not answer at {self.base_url} within {wait_seconds:g} s ({status})"
+                )
+            await asyncio.sleep(1)
 
     # --- onboarding and login ---------------------------------------------------------
 
     async def onboarding_pending(self) -> list[str]:
-        """The onboarding steps not done yet."""
+        """The onboarding steps not done yet (Home Assistant drops the onboarding API once done)."""
+        if await self.status("/api/onboarding") == 404:
+            return []
         steps = await self.request("GET", "/api/onboarding")
         return [step["step"] for step in steps if not step["done"]]
 
