@@ -142,13 +142,15 @@ async def test_fpp_reconfigure_moves_to_another_base_url(
     assert suggested(result, CONF_BASE_URL) == other_fpp.url
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_TOKEN: other_fpp.token, CONF_BASE_URL: closed_port_url()}
+        result["flow_id"],
+        {CONF_API_TOKEN: other_fpp.token, CONF_BASE_URL: closed_port_url()},
     )
     assert result["errors"] == {"base": "cannot_connect"}
     assert fpp_entry.data[CONF_BASE_URL] == fpp_sim.url
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_TOKEN: other_fpp.token, CONF_BASE_URL: other_fpp.url}
+        result["flow_id"],
+        {CONF_API_TOKEN: other_fpp.token, CONF_BASE_URL: other_fpp.url},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -169,9 +171,7 @@ async def test_switchgrid_reconfigure_leaves_test_mode(
     await setup(hass, switchgrid_entry)
     result = await switchgrid_entry.start_reconfigure_flow(hass)
     assert suggested(result, CONF_TEST_MODE) is True
-    assert result["description_placeholders"] == {
-        "account": "Switchgrid maison (test)"
-    }
+    assert result["description_placeholders"] == {"account": "Switchgrid maison (test)"}
 
     switchgrid_sim.fail_next(status=500)
     changes = {

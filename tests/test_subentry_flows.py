@@ -38,8 +38,12 @@ ENERGY = "sensor.heat_pump_energy"
 
 
 @pytest.fixture
-async def fpp_loaded(hass: HomeAssistant, fpp_entry: MockConfigEntry) -> MockConfigEntry:
-    hass.states.async_set(POWER, "1.5", {"device_class": "power", "unit_of_measurement": "kW"})
+async def fpp_loaded(
+    hass: HomeAssistant, fpp_entry: MockConfigEntry
+) -> MockConfigEntry:
+    hass.states.async_set(
+        POWER, "1.5", {"device_class": "power", "unit_of_measurement": "kW"}
+    )
     hass.states.async_set(
         ENERGY, "120.0", {"device_class": "energy", "unit_of_measurement": "kWh"}
     )
@@ -65,7 +69,9 @@ async def start(hass: HomeAssistant, entry: MockConfigEntry, kind: str) -> FlowR
     )
 
 
-async def configure(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+async def configure(
+    hass: HomeAssistant, result: FlowResult, data: dict[str, Any]
+) -> FlowResult:
     return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
 
 
@@ -83,7 +89,9 @@ async def test_add_meterable_unit_with_defaults(
     result = await start(hass, fpp_loaded, SUBENTRY_METERABLE_UNIT)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    result = await configure(hass, result, {CONF_MU_ID: " MU-1001 ", CONF_POWER_SENSOR: POWER})
+    result = await configure(
+        hass, result, {CONF_MU_ID: " MU-1001 ", CONF_POWER_SENSOR: POWER}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "MU-1001"
     subentry = only_subentry(fpp_loaded)
@@ -124,19 +132,27 @@ async def test_invalid_mu_id_is_a_form_error(
     hass: HomeAssistant, fpp_loaded: MockConfigEntry, mu_id: str
 ) -> None:
     result = await start(hass, fpp_loaded, SUBENTRY_METERABLE_UNIT)
-    result = await configure(hass, result, {CONF_MU_ID: mu_id, CONF_POWER_SENSOR: POWER})
+    result = await configure(
+        hass, result, {CONF_MU_ID: mu_id, CONF_POWER_SENSOR: POWER}
+    )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_MU_ID: "invalid_mu_id"}
     assert fpp_loaded.subentries == {}
     # 128 characters is the limit, inclusive.
-    result = await configure(hass, result, {CONF_MU_ID: "M" * 128, CONF_POWER_SENSOR: POWER})
+    result = await configure(
+        hass, result, {CONF_MU_ID: "M" * 128, CONF_POWER_SENSOR: POWER}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_duplicate_mu_aborts(hass: HomeAssistant, fpp_loaded: MockConfigEntry) -> None:
+async def test_duplicate_mu_aborts(
+    hass: HomeAssistant, fpp_loaded: MockConfigEntry
+) -> None:
     for expected in (FlowResultType.CREATE_ENTRY, FlowResultType.ABORT):
         result = await start(hass, fpp_loaded, SUBENTRY_METERABLE_UNIT)
-        result = await configure(hass, result, {CONF_MU_ID: "MU-1", CONF_POWER_SENSOR: POWER})
+        result = await configure(
+            hass, result, {CONF_MU_ID: "MU-1", CONF_POWER_SENSOR: POWER}
+        )
         assert result["type"] is expected
     assert result["reason"] == "already_configured"
     assert len(fpp_loaded.subentries) == 1
@@ -153,7 +169,9 @@ async def test_reconfigure_mu_keeps_its_id(
     )
     subentry = only_subentry(fpp_loaded)
 
-    result = await fpp_loaded.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+    result = await fpp_loaded.start_subentry_reconfigure_flow(
+        hass, subentry.subentry_id
+    )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     assert result["description_placeholders"] == {"mu_id": "MU-1"}
@@ -253,7 +271,11 @@ async def test_add_electricity_point(
         (
             "electricity",
             {CONF_HOLDER_NAME: " ", CONF_STREET: "", CONF_CITY: "  "},
-            {CONF_HOLDER_NAME: "required", CONF_STREET: "required", CONF_CITY: "required"},
+            {
+                CONF_HOLDER_NAME: "required",
+                CONF_STREET: "required",
+                CONF_CITY: "required",
+            },
         ),
     ],
 )

@@ -44,7 +44,7 @@ async def async_get_config_entry_diagnostics(
             "title": entry.title,
             "unique_id": entry.unique_id,
             "version": entry.version,
-            "state": str(entry.state),
+            "state": entry.state.value,
             "data": dict(entry.data),
         },
         "subentries": [
