@@ -17,7 +17,7 @@ from custom_components.gridflex.const import (
     CONF_TEST_MODE,
 )
 from custom_components.gridflex.runtime import FppRuntime, SwitchgridRuntime
-from tests.conftest import DISPATCH_SECRET
+from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
 from tests.test_config_flow import closed_port_url, header
@@ -126,10 +126,17 @@ async def test_fpp_reconfigure_moves_to_another_base_url(
     other_fpp: FppSimulator,
     fpp_entry: MockConfigEntry,
 ) -> None:
+    await hass.config.async_update(external_url="https://ha.example.org")
     await setup(hass, fpp_entry)
     result = await fpp_entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "fpp_reconfigure"
+    # What to paste into the portal can be seen again here.
+    assert result["description_placeholders"] == {
+        "account": "FPP acme-flex",
+        "dispatch_url": f"https://ha.example.org/api/gridflex/fpp/{ENDPOINT_ID}",
+        "secret": DISPATCH_SECRET,
+    }
     assert suggested(result, CONF_BASE_URL) == fpp_sim.url
     assert suggested(result, CONF_API_TOKEN) == fpp_sim.token
     assert CONF_TEST_MODE not in result["data_schema"].schema
@@ -170,6 +177,7 @@ async def test_switchgrid_reconfigure_leaves_test_mode(
 ) -> None:
     await setup(hass, switchgrid_entry)
     result = await switchgrid_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
     assert suggested(result, CONF_TEST_MODE) is True
     assert result["description_placeholders"] == {"account": "Switchgrid maison (test)"}
 

@@ -249,9 +249,39 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the token, base URL (and test mode) of an account."""
+        """Change the token, base URL and test mode of a Switchgrid account."""
         entry = self._get_reconfigure_entry()
-        kind = AccountKind(entry.data[CONF_ACCOUNT_KIND])
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
+            return await self.async_step_fpp_reconfigure(user_input)
+        return await self._async_reconfigure(
+            "reconfigure", AccountKind.SWITCHGRID, user_input, {}
+        )
+
+    async def async_step_fpp_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the token and base URL of an FPP account; show again what the portal needs."""
+        entry = self._get_reconfigure_entry()
+        return await self._async_reconfigure(
+            "fpp_reconfigure",
+            AccountKind.FPP,
+            user_input,
+            {
+                "dispatch_url": dispatch_base_url(
+                    self.hass, entry.data[CONF_ENDPOINT_ID]
+                ),
+                "secret": entry.data[CONF_DISPATCH_SECRET],
+            },
+        )
+
+    async def _async_reconfigure(
+        self,
+        step_id: str,
+        kind: AccountKind,
+        user_input: dict[str, Any] | None,
+        placeholders: dict[str, str],
+    ) -> ConfigFlowResult:
+        entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = await self._async_check_token(kind, {**entry.data, **user_input})
@@ -271,10 +301,10 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if kind == AccountKind.SWITCHGRID:
             fields[vol.Required(CONF_TEST_MODE)] = BooleanSelector()
         return self.async_show_form(
-            step_id="reconfigure",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(fields), {**entry.data, **(user_input or {})}
             ),
-            description_placeholders={"account": entry.title},
+            description_placeholders={"account": entry.title, **placeholders},
             errors=errors,
         )
