@@ -144,7 +144,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_fpp_endpoint()
         schema = vol.Schema(
             {
-                vol.Required(CONF_ACCOUNT_ID): str,
+                vol.Required(CONF_ACCOUNT_ID): TextSelector(),
                 vol.Required(CONF_API_TOKEN): PASSWORD,
                 vol.Required(CONF_BASE_URL, default=DEFAULT_FPP_BASE_URL): URL,
             }
@@ -205,7 +205,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         schema = vol.Schema(
             {
-                vol.Required(CONF_ACCOUNT_ID): str,
+                vol.Required(CONF_ACCOUNT_ID): TextSelector(),
                 vol.Required(CONF_API_TOKEN): PASSWORD,
                 vol.Required(CONF_TEST_MODE, default=False): BooleanSelector(),
                 vol.Required(CONF_BASE_URL, default=DEFAULT_SWITCHGRID_BASE_URL): URL,

@@ -257,3 +257,11 @@ def test_parse_retry_after_naive_date_counts_as_utc() -> None:
     seconds = parse_retry_after(value)
     assert seconds is not None
     assert 3590 <= seconds <= 3600
+
+
+@pytest.mark.parametrize("url", ["http://[bad", "ftp://example.org/x", "not a url"])
+async def test_unusable_url_is_temporary_not_a_crash(
+    session: ClientSession, url: str
+) -> None:
+    with pytest.raises(TemporaryError):
+        await request_json(session, "GET", url, headers=HEADERS)
