@@ -109,11 +109,10 @@ async def test_fpp_setup_creates_account_and_mu_devices_then_unloads_cleanly(
     entity_registry: er.EntityRegistry,
     fpp_with_mus: MockConfigEntry,
 ) -> None:
-    listeners_before = entry_change_listeners(hass)
     assert await setup(hass, fpp_with_mus)
     assert fpp_with_mus.state is ConfigEntryState.LOADED
     assert isinstance(fpp_with_mus.runtime_data, FppRuntime)
-    assert entry_change_listeners(hass) == listeners_before + 1
+    listeners_loaded = entry_change_listeners(hass)
 
     account = device_registry.async_get_device({(DOMAIN, "fpp_acme-flex")})
     assert account is not None
@@ -137,7 +136,8 @@ async def test_fpp_setup_creates_account_and_mu_devices_then_unloads_cleanly(
     assert await hass.config_entries.async_unload(fpp_with_mus.entry_id)
     await hass.async_block_till_done()
     assert fpp_with_mus.state is ConfigEntryState.NOT_LOADED
-    assert entry_change_listeners(hass) == listeners_before
+    # Our one listener for sub-entry changes is gone (dependencies stay loaded).
+    assert entry_change_listeners(hass) == listeners_loaded - 1
     assert fpp_with_mus.update_listeners == []
     # An unloaded entry does not react to sub-entry changes any more.
     hass.config_entries.async_add_subentry(

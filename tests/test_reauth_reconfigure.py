@@ -132,11 +132,12 @@ async def test_fpp_reconfigure_moves_to_another_base_url(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "fpp_reconfigure"
     # What to paste into the portal can be seen again here.
-    assert result["description_placeholders"] == {
-        "account": "FPP acme-flex",
-        "dispatch_url": f"https://ha.example.org/api/gridflex/fpp/{ENDPOINT_ID}",
-        "secret": DISPATCH_SECRET,
-    }
+    placeholders = result["description_placeholders"]
+    assert placeholders["account"] == "FPP acme-flex"
+    assert placeholders["dispatch_url"] == (
+        f"https://ha.example.org/api/gridflex/fpp/{ENDPOINT_ID}"
+    )
+    assert placeholders["secret"] == DISPATCH_SECRET
     assert suggested(result, CONF_BASE_URL) == fpp_sim.url
     assert suggested(result, CONF_API_TOKEN) == fpp_sim.token
     assert CONF_TEST_MODE not in result["data_schema"].schema
@@ -179,7 +180,7 @@ async def test_switchgrid_reconfigure_leaves_test_mode(
     result = await switchgrid_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     assert suggested(result, CONF_TEST_MODE) is True
-    assert result["description_placeholders"] == {"account": "Switchgrid maison (test)"}
+    assert result["description_placeholders"]["account"] == "Switchgrid maison (test)"
 
     switchgrid_sim.fail_next(status=500)
     changes = {

@@ -174,7 +174,7 @@ async def test_reconfigure_mu_keeps_its_id(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"] == {"mu_id": "MU-1"}
+    assert result["description_placeholders"]["mu_id"] == "MU-1"
     assert CONF_MU_ID not in result["data_schema"].schema
 
     # The energy sensor is left out: it is removed.
@@ -335,7 +335,7 @@ async def test_reconfigure_point_changes_holder_and_address_only(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"] == {"point": "01427641080000"}
+    assert result["description_placeholders"]["point"] == "01427641080000"
     assert CONF_PCE not in result["data_schema"].schema
 
     moved = {
