@@ -24,7 +24,7 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--remote-debugging-port=0",
-    "--window-size=1400,1000",
+    "--window-size=1400,1500",
 )
 PAGE_SETTLE_SECONDS = 10.0
 
