@@ -172,9 +172,10 @@ async def check(args: argparse.Namespace) -> bool:
         ha = HomeAssistantApi(session, args.url)
         await _login(ha, state, args.timeout)
         entries = await ha.entries(DOMAIN)
-        devices, registry = await ha.ws(
+        devices, registry, statistic_ids = await ha.ws(
             {"type": "config/device_registry/list"},
             {"type": "config/entity_registry/list"},
+            {"type": "recorder/list_statistic_ids", "statistic_type": "sum"},
         )
         for entry in entries:
             (subentries,) = await ha.ws(
@@ -220,6 +221,12 @@ async def check(args: argparse.Namespace) -> bool:
                 "unavailable",
             ):
                 problems.append(f"{entity_id} has no value")
+        imported = [
+            s["statistic_id"]
+            for s in statistic_ids
+            if s["statistic_id"].startswith(f"{DOMAIN}:")
+        ]
+        print(f"GridFlex statistics: {', '.join(imported) or 'none yet'}")
     print("check:", "; ".join(problems) if problems else "OK")
     return not problems
 
