@@ -232,14 +232,12 @@ async def check(args: argparse.Namespace) -> bool:
 
 
 async def screenshot(args: argparse.Namespace) -> bytes:
-    """Log in and capture what Settings > Devices & services > GridFlex shows (PNG)."""
+    """Log in and capture a page (Settings > Devices & services > GridFlex by default) as PNG."""
     state = _load_state(args.state)
     async with aiohttp.ClientSession() as session:
         ha = HomeAssistantApi(session, args.url)
         await _login(ha, state, args.timeout)
-        return await take_screenshot(
-            session, args.url, ha.tokens, f"/config/integrations/integration/{DOMAIN}"
-        )
+        return await take_screenshot(session, args.url, ha.tokens, args.page)
 
 
 def main() -> int:
@@ -264,6 +262,11 @@ def main() -> int:
         help="seconds to wait for Home Assistant",
     )
     parser.add_argument("--hass-pid", type=int, help="give up when this process ends")
+    parser.add_argument(
+        "--page",
+        default=f"/config/integrations/integration/{DOMAIN}",
+        help="screenshot: the page to capture, e.g. /energy",
+    )
     parser.add_argument("--output", type=Path, default=REPO / ".demo" / "gridflex.png")
     args = parser.parse_args()
     args.state = args.demo_dir / "state.json"
