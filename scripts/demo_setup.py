@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -226,9 +227,31 @@ async def check(args: argparse.Namespace) -> bool:
             for s in statistic_ids
             if s["statistic_id"].startswith(f"{DOMAIN}:")
         ]
-        print(f"GridFlex statistics: {', '.join(imported) or 'none yet'}")
+        print(f"GridFlex statistics: {'' if imported else 'none yet'}")
+        if imported:
+            await _print_recent_statistics(ha, imported)
     print("check:", "; ".join(problems) if problems else "OK")
     return not problems
+
+
+async def _print_recent_statistics(ha: HomeAssistantApi, ids: list[str]) -> None:
+    """Daily totals of the last week, as the Energy dashboard would read them."""
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=7)
+    (rows,) = await ha.ws(
+        {
+            "type": "recorder/statistics_during_period",
+            "start_time": start.isoformat(),
+            "statistic_ids": ids,
+            "period": "day",
+            "types": ["change"],
+        }
+    )
+    for statistic_id in ids:
+        days = rows.get(statistic_id, [])
+        changes = ", ".join(
+            "-" if row.get("change") is None else f"{row['change']:g}" for row in days
+        )
+        print(f"  {statistic_id}: last 7 days by day [{changes}]")
 
 
 async def screenshot(args: argparse.Namespace) -> bytes:
