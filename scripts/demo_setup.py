@@ -83,7 +83,12 @@ async def provision(args: argparse.Namespace) -> None:
     async with aiohttp.ClientSession() as session:
         ha = HomeAssistantApi(session, args.url)
         await ha.wait_until_up(args.timeout, args.hass_pid)
-        await ha.onboard("Demo", state["username"], state["password"])
+        try:
+            await ha.onboard("Demo", state["username"], state["password"])
+        except DemoError as err:
+            raise DemoError(
+                f"{err}\n(the demo login is in {args.state}; delete {args.demo_dir} to start over)"
+            ) from err
 
         entries = await ha.entries(DOMAIN)
         if _account(entries, METERABLE_UNIT) is None:
