@@ -32,6 +32,7 @@ from custom_components.gridflex.const import (
 )
 from custom_components.gridflex.runtime import FppRuntime, SwitchgridRuntime
 from tests.conftest import fpp_entry_data
+from tests.helpers import gridflex_device
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
 from tests.test_config_flow import closed_port_url
@@ -114,15 +115,13 @@ async def test_fpp_setup_creates_account_and_mu_devices_then_unloads_cleanly(
     assert isinstance(fpp_with_mus.runtime_data, FppRuntime)
     listeners_loaded = entry_change_listeners(hass)
 
-    account = device_registry.async_get_device({(DOMAIN, "fpp_acme-flex")})
+    account = gridflex_device(hass, "fpp_acme-flex")
     assert account is not None
     assert account.name == "FPP acme-flex"
     assert account.entry_type is dr.DeviceEntryType.SERVICE
     assert subentry_id_of(account) is None
     for subentry in fpp_with_mus.subentries.values():
-        device = device_registry.async_get_device(
-            {(DOMAIN, f"fpp_acme-flex_{subentry.unique_id}")}
-        )
+        device = gridflex_device(hass, f"fpp_acme-flex_{subentry.unique_id}")
         assert device is not None
         assert device.name == subentry.title
         assert device.model == "Meterable Unit"
@@ -186,10 +185,8 @@ async def test_switchgrid_setup_creates_point_device_and_unloads(
     assert await setup(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert isinstance(entry.runtime_data, SwitchgridRuntime)
-    account = device_registry.async_get_device({(DOMAIN, "switchgrid_maison")})
-    point = device_registry.async_get_device(
-        {(DOMAIN, "switchgrid_maison_01427641080000")}
-    )
+    account = gridflex_device(hass, "switchgrid_maison")
+    point = gridflex_device(hass, "switchgrid_maison_01427641080000")
     assert account is not None
     assert point is not None
     assert account.manufacturer == point.manufacturer == "Switchgrid"
@@ -284,7 +281,7 @@ async def test_adding_a_mu_reloads_the_entry_and_its_device_appears(
 
     assert fpp_entry.state is ConfigEntryState.LOADED
     assert fpp_entry.runtime_data is not runtime_before
-    device = device_registry.async_get_device({(DOMAIN, "fpp_acme-flex_MU-1")})
+    device = gridflex_device(hass, "fpp_acme-flex_MU-1")
     assert device is not None
     (subentry,) = fpp_entry.subentries.values()
     assert subentry_id_of(device) == subentry.subentry_id
@@ -301,10 +298,8 @@ async def test_removing_a_mu_removes_its_device(
     hass.config_entries.async_remove_subentry(fpp_with_mus, mu_1.subentry_id)
     await hass.async_block_till_done()
     assert fpp_with_mus.runtime_data is not runtime_before
-    assert device_registry.async_get_device({(DOMAIN, "fpp_acme-flex_MU-1")}) is None
-    assert (
-        device_registry.async_get_device({(DOMAIN, "fpp_acme-flex_MU-2")}) is not None
-    )
+    assert gridflex_device(hass, "fpp_acme-flex_MU-1") is None
+    assert gridflex_device(hass, "fpp_acme-flex_MU-2") is not None
 
 
 async def test_stale_devices_are_removed_at_setup_and_may_be_deleted(
@@ -325,7 +320,7 @@ async def test_stale_devices_are_removed_at_setup_and_may_be_deleted(
     # The user may delete a device only when nothing stands behind it any more.
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    live = device_registry.async_get_device({(DOMAIN, "fpp_acme-flex_MU-1")})
+    live = gridflex_device(hass, "fpp_acme-flex_MU-1")
     assert live is not None
     await client.send_json_auto_id(
         {
