@@ -5,7 +5,9 @@ from __future__ import annotations
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
@@ -22,6 +24,7 @@ from .const import (
 from .consumption import async_setup_consumption
 from .dispatch import async_setup_dispatch
 from .readings import async_setup_readings
+from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
 PLATFORMS: list[Platform] = [
@@ -30,6 +33,14 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.SENSOR,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register GridFlex's actions, once for every account."""
+    async_setup_readings_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:

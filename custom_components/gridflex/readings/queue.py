@@ -164,22 +164,28 @@ class ReadingsQueue:
         self.last_result = UploadResult(result) if result else None
         self.last_error = data.get("last_error")
 
+    def add(self, kind: ReadingKind, readings: Iterable[tuple[int, float]]) -> None:
+        """Add readings (a timestamp again replaces its value); save before uploading."""
+        target = self.pending[kind]
+        for when, value in readings:
+            target[when] = round(value, DECIMALS) + 0.0
+
     async def async_enqueue(
         self,
         kind: ReadingKind,
         readings: Iterable[tuple[int, float]],
         state: dict[str, Any] | None = None,
-    ) -> int:
-        """Add readings (a timestamp again replaces its value) and save before any upload."""
-        target = self.pending[kind]
-        count = 0
-        for when, value in readings:
-            target[when] = round(value, DECIMALS) + 0.0
-            count += 1
+    ) -> None:
+        """Add readings and save them (with the flow's state) before any upload."""
+        self.add(kind, readings)
         if state is not None:
             self.state = state
         await self._store.async_save(self.as_dict())
-        return count
+
+    def delay_save_state(self, state: dict[str, Any]) -> None:
+        """Save the flow's state soon; for changes that queue nothing."""
+        self.state = state
+        self._store.async_delay_save(self.as_dict, REMOVAL_SAVE_DELAY)
 
     async def async_save_state(self, state: dict[str, Any]) -> None:
         """Save the flow's state (boundaries computed so far) with the queue."""
