@@ -215,8 +215,9 @@ class MeterableUnitReadings:
         else:
             timeline.append(sample)
 
-    async def _async_on_tick(self, now: dt.datetime) -> None:
-        await self.async_process(now)
+    async def _async_on_tick(self, _now: dt.datetime) -> None:
+        # The clock, not the tracker's nominal time: a late tick must not see the future.
+        await self.async_process(dt_util.utcnow())
 
     # --- compute and queue -------------------------------------------------------
 
