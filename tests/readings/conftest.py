@@ -88,7 +88,9 @@ def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Advance:
     """Move the frozen clock to a moment and let every timer due by then fire."""
 
     async def _advance(moment: dt.datetime) -> None:
-        await hass.async_block_till_done()  # state changes are seen before time moves on
+        await (
+            hass.async_block_till_done()
+        )  # state changes are seen before time moves on
         freezer.move_to(moment)
         async_fire_time_changed(hass, moment)
         await hass.async_block_till_done(wait_background_tasks=True)
