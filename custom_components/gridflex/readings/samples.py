@@ -77,10 +77,13 @@ async def async_recorded_states(
 ) -> list[State]:
     """Return the recorded states of one entity over [start, end], with the state at ``start``."""
 
+    # The recorder leaves out a state stamped exactly at the start time: ask from just before.
+    since = start - dt.timedelta(seconds=1)
+
     def fetch() -> list[State]:
         found = history.state_changes_during_period(
             hass,
-            start,
+            since,
             end,
             entity_id,
             no_attributes=False,
