@@ -143,6 +143,10 @@ def half_hour_energy_from_counter(
                 energy[int((t1 - start) // HALF_HOUR)] += delta
                 return 0.0
             return delta if t1 >= end else 0.0
+        slot = int((t0 - start) // HALF_HOUR)
+        if t1 < end and slot >= 0 and t1 <= start + (slot + 1) * HALF_HOUR:
+            energy[slot] += delta  # the usual case: both samples in one half-hour
+            return 0.0
         rate = delta / (t1 - t0)
         t0 = max(t0, float(start))
         while t0 < min(t1, end):
@@ -159,31 +163,36 @@ def half_hour_energy_from_counter(
         # A sample exactly at ``start`` was left for this window by the previous one.
         index = bisect_left(samples, float(start), key=lambda s: s[0])
         ref = CounterRef(float(start), ref.value, ref.after_gap)
+    # The reference (last counted sample) in locals: this loop runs once per sample.
+    has_ref = ref is not None
+    ref_t, ref_v, gap = (
+        (ref.timestamp, ref.value, ref.after_gap) if ref else (0.0, 0.0, False)
+    )
     closing: CounterRef | None = None
     for when, value in samples[index:]:
-        if ref is None:
+        if not has_ref:
             if value is not None and when < end:
-                ref = CounterRef(when, value)
+                has_ref, ref_t, ref_v, gap = True, when, value, False
             if when >= end:
                 break
             continue
         if value is None:
             if when >= end:
                 break
-            ref = CounterRef(ref.timestamp, ref.value, after_gap=True)
+            gap = True
             continue
-        delta = _counter_step(ref.value, value)
-        if delta is None or (when >= end and ref.after_gap):
+        delta = _counter_step(ref_v, value)
+        if delta is None or (when >= end and gap):
             if when >= end:
                 break
             continue
-        after = spread(delta, when if ref.after_gap else ref.timestamp, when)
+        after = spread(delta, when if gap else ref_t, when)
         if when >= end:
             closing = CounterRef(float(end), value - after)
             break
-        ref = CounterRef(when, value)
-    if closing is None and ref is not None:
-        closing = CounterRef(float(end), ref.value, ref.after_gap)
+        ref_t, ref_v, gap = when, value, False
+    if closing is None and has_ref:
+        closing = CounterRef(float(end), ref_v, gap)
     readings = [
         PeriodValue(start + (i + 1) * HALF_HOUR, energy[i], known[i], HALF_HOUR)
         for i in range(count)

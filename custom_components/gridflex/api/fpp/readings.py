@@ -36,30 +36,35 @@ class EnergyReading:
     energy_kwh: float
 
 
-def utc_z(moment: dt.datetime) -> str:
-    """Format an aware datetime as UTC ISO-8601 seconds with a ``Z``."""
+def _as_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
 
 
-def _check_boundary(moment: dt.datetime, minutes: int) -> None:
-    utc = moment.astimezone(dt.UTC) if moment.tzinfo else None
-    if utc is None:
-        raise ValueError("naive datetime")
+def utc_z(moment: dt.datetime) -> str:
+    """Format an aware datetime as UTC ISO-8601 seconds with a ``Z``."""
+    return _as_utc(moment).isoformat(timespec="seconds")[:19] + "Z"
+
+
+def _stamp(moment: dt.datetime, minutes: int) -> str:
+    """Format a period end, refusing one that is not on a ``minutes`` boundary."""
+    utc = _as_utc(moment)
     if utc.second or utc.microsecond or utc.minute % minutes:
         raise ValueError(f"{utc_z(utc)} is not on a {minutes}-minute boundary")
+    return utc.isoformat()[:19] + "Z"
 
 
 def power_body(mu_id: str, readings: Sequence[PowerReading]) -> dict[str, Any]:
     """Build the JSON body of one ``PUT readings`` request."""
     _check_size(readings)
-    for reading in readings:
-        _check_boundary(reading.timestamp, 1)
     return {
         "meterable_unit_id": mu_id,
         "readings": [
-            {"timestamp": utc_z(r.timestamp), "power_kw": round(r.power_kw, DECIMALS)}
+            {
+                "timestamp": _stamp(r.timestamp, 1),
+                "power_kw": round(r.power_kw, DECIMALS),
+            }
             for r in readings
         ],
     }
@@ -68,13 +73,11 @@ def power_body(mu_id: str, readings: Sequence[PowerReading]) -> dict[str, Any]:
 def energy_body(mu_id: str, readings: Sequence[EnergyReading]) -> dict[str, Any]:
     """Build the JSON body of one ``PUT readings/energy`` request."""
     _check_size(readings)
-    for reading in readings:
-        _check_boundary(reading.timestamp, 30)
     return {
         "meterable_unit_id": mu_id,
         "readings": [
             {
-                "timestamp": utc_z(r.timestamp),
+                "timestamp": _stamp(r.timestamp, 30),
                 "energy_kwh": round(r.energy_kwh, DECIMALS),
             }
             for r in readings
