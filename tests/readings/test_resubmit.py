@@ -8,7 +8,6 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -19,6 +18,7 @@ from custom_components.gridflex.const import (
     CONF_GRANULARITY,
     DOMAIN,
 )
+from tests.helpers import gridflex_device
 from tests.readings.conftest import (
     ENERGY,
     T0,
@@ -75,7 +75,7 @@ async def running(
 async def test_resubmit_by_device_recomputes_from_the_recorder(
     hass: HomeAssistant, fpp_sim: FppSimulator
 ) -> None:
-    device = dr.async_get(hass).async_get_device({(DOMAIN, "fpp_acme-flex_MU-2")})
+    device = gridflex_device(hass, "fpp_acme-flex_MU-2")
     assert device
     before = len(fpp_sim.requests_to("/readings/energy"))
     # Naive times are local (London: UTC in January).
