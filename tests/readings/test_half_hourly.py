@@ -7,6 +7,9 @@ import datetime as dt
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 
 from custom_components.gridflex.const import CONF_ENERGY_SENSOR, CONF_GRANULARITY
 from tests.readings.conftest import (
@@ -123,3 +126,65 @@ async def test_energy_from_power_when_no_counter(
     set_power(hass, "-1", unit="kW")
     await advance(start + dt.timedelta(minutes=31))
     assert energy_sent(fpp_sim) == {"01-15 17:30": pytest.approx(-0.5)}
+
+
+async def test_restart_carries_the_counter_on_and_sends_nothing_twice(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fpp_sim: FppSimulator,
+    advance: Advance,
+) -> None:
+    start = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+    freezer.move_to(start)
+    set_power(hass, "0")
+    set_energy(hass, "10.0")
+    entry = make_entry(fpp_sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY}))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await advance(start + dt.timedelta(minutes=20))
+    set_energy(hass, "11.0")
+    await advance(start + dt.timedelta(minutes=35))
+    assert energy_sent(fpp_sim) == {"01-15 17:30": -1.0}  # held at 11 at 17:30
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await advance(start + dt.timedelta(minutes=40))
+    set_energy(hass, "12.0")  # only the recorder sees this
+    await advance(start + dt.timedelta(minutes=65))
+    await async_wait_recording_done(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert energy_sent(fpp_sim) == {"01-15 17:30": -1.0, "01-15 18:00": -1.0}
+    hass.states.async_remove(ENERGY)  # the sensor disappears: unknown, not zero
+    await advance(start + dt.timedelta(minutes=80))
+    await advance(start + dt.timedelta(minutes=91))
+    assert energy_sent(fpp_sim)["01-15 18:30"] == 0.0
+    stamps = [
+        r["timestamp"]
+        for req in fpp_sim.requests_to("/readings/energy", "PUT")
+        for r in req.body["readings"]
+    ]
+    assert len(stamps) == len(set(stamps)) == 3
+
+
+async def test_restart_after_the_recorder_purge_window_starts_inside_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fpp_sim: FppSimulator,
+    advance: Advance,
+) -> None:
+    start = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+    freezer.move_to(start)
+    set_power(hass, "500")
+    entry = make_entry(fpp_sim, mu_subentry(**{CONF_GRANULARITY: "half_hourly"}))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    later = start + dt.timedelta(days=12)
+    await advance(later)
+    await async_wait_recording_done(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    sent = sorted(fpp_sim.energy["MU-1"])
+    # The recorder keeps 10 days: GridFlex reaches back no further.
+    assert sent[0] == later - dt.timedelta(days=10) + dt.timedelta(minutes=30)
+    assert sent[-1] == later - dt.timedelta(minutes=30)
+    assert len(sent) == 10 * 48 - 1

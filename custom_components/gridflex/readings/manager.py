@@ -201,12 +201,14 @@ class MeterableUnitReadings:
     @callback
     def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
         new_state = event.data["new_state"]
-        if new_state is None:
-            return
-        if event.data["entity_id"] == self.config.power_sensor:
-            self._append(self.power, power_sample(new_state, self.config.sign))
+        power = event.data["entity_id"] == self.config.power_sensor
+        timeline = self.power if power else self.energy
+        if new_state is None:  # the sensor was removed: unknown from now on
+            self._append(timeline, (event.time_fired_timestamp, None))
+        elif power:
+            self._append(timeline, power_sample(new_state, self.config.sign))
         else:
-            self._append(self.energy, energy_sample(new_state))
+            self._append(timeline, energy_sample(new_state))
 
     @staticmethod
     def _append(timeline: list[Sample], sample: Sample) -> None:
