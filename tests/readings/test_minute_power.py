@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import history
 from homeassistant.core import HomeAssistant
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from custom_components.gridflex.const import CONF_IMPORT_POSITIVE
 from tests.readings.conftest import (
@@ -93,3 +95,24 @@ async def test_export_positive_sensor_keeps_its_sign(
     await advance(at(1))
     await advance(at(2))
     assert power_sent(fpp_sim) == {"17:01": 0.75, "17:02": 0.75}
+
+
+async def test_recorder_failure_at_start_falls_back_to_live_states(
+    hass: HomeAssistant,
+    fpp_sim: FppSimulator,
+    advance: Advance,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(history, "state_changes_during_period", broken)
+    await advance(at(0))
+    set_power(hass, "2000")
+    entry = make_entry(fpp_sim)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert "Recorder history unavailable for MU-1" in caplog.text
+    await advance(at(1))
+    assert power_sent(fpp_sim) == {"17:01": -2.0}

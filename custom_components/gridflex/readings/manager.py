@@ -21,14 +21,17 @@ from homeassistant.core import (
     Event,
     EventStateChangedData,
     HomeAssistant,
+    State,
     callback,
 )
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_utc_time_change,
 )
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..api.fpp import FppClient
 from ..const import (
@@ -38,6 +41,7 @@ from ..const import (
     CONF_MU_ID,
     CONF_POWER_SENSOR,
     DOMAIN,
+    LOGGER,
     Granularity,
 )
 from ..runtime import GridFlexConfigEntry
@@ -180,16 +184,17 @@ class MeterableUnitReadings:
         """Rebuild the timelines from the recorder, merged with what arrived meanwhile."""
         begin = dt.datetime.fromtimestamp(start, dt.UTC)
         end = dt_util.utcnow()
-        power_states = await async_recorded_states(
-            self.hass, self.config.power_sensor, begin, end
-        )
-        recorded_power = [power_sample(s, self.config.sign) for s in power_states]
+        sign = self.config.sign
+        power_states = await self._async_recorded(self.config.power_sensor, begin, end)
         current = self.hass.states.get(self.config.power_sensor)
-        live_power = [power_sample(current, self.config.sign)] if current else []
-        self.power = merge(recorded_power, live_power, self.power)
+        self.power = merge(
+            [power_sample(s, sign) for s in power_states],
+            [power_sample(current, sign)] if current else [],
+            self.power,
+        )
         if self.config.energy_sensor:
-            energy_states = await async_recorded_states(
-                self.hass, self.config.energy_sensor, begin, end
+            energy_states = await self._async_recorded(
+                self.config.energy_sensor, begin, end
             )
             current = self.hass.states.get(self.config.energy_sensor)
             self.energy = merge(
@@ -197,6 +202,20 @@ class MeterableUnitReadings:
                 [energy_sample(current)] if current else [],
                 self.energy,
             )
+
+    async def _async_recorded(
+        self, entity_id: str, begin: dt.datetime, end: dt.datetime
+    ) -> list[State]:
+        try:
+            return await async_recorded_states(self.hass, entity_id, begin, end)
+        except (HomeAssistantError, SQLAlchemyError) as err:
+            # Carry on from the live state; the gap can be resubmitted later.
+            LOGGER.warning(
+                "Recorder history unavailable for %s (%s); readings continue from now",
+                self.config.mu_id,
+                err,
+            )
+            return []
 
     @callback
     def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
