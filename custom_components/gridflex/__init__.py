@@ -10,9 +10,10 @@ from homeassistant.config_entries import (
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.typing import ConfigType
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
@@ -30,6 +31,7 @@ from .consumption import async_setup_consumption
 from .devices import async_register_devices, is_stale_device
 from .dispatch import async_setup_dispatch
 from .readings import async_setup_readings
+from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
 PLATFORMS: list[Platform] = [
@@ -38,6 +40,14 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.SENSOR,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register GridFlex's actions, once for every account."""
+    async_setup_readings_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:

@@ -15,6 +15,7 @@ from .const import (
     CONF_STREET,
     CONF_WEBHOOK_ID,
 )
+from .readings.diagnostics import readings_diagnostics
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
 # Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
@@ -66,6 +67,7 @@ async def async_get_config_entry_diagnostics(
     # Everything returned passes through async_redact_data below.
     if isinstance(runtime, FppRuntime):
         data["fpp"] = {"base_url": runtime.client.base_url}
+        data["readings"] = readings_diagnostics(entry)
     elif isinstance(runtime, SwitchgridRuntime):
         data["switchgrid"] = {
             "base_url": runtime.client.base_url,
