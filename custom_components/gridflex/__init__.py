@@ -5,7 +5,9 @@ from __future__ import annotations
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
@@ -19,7 +21,7 @@ from .const import (
     LOGGER,
     AccountKind,
 )
-from .consumption import async_setup_consumption
+from .consumption import async_setup_consumption, async_setup_consumption_services
 from .dispatch import async_setup_dispatch
 from .readings import async_setup_readings
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
@@ -30,6 +32,14 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.SENSOR,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register GridFlex's actions."""
+    async_setup_consumption_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
