@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -61,6 +62,12 @@ def electricity_point(prm: str = PRM, **extra: Any) -> ConfigSubentryData:
         title=f"Enedis PRM {prm}",
         unique_id=prm,
     )
+
+
+@pytest.fixture(autouse=True)
+def quiet_sql() -> None:
+    """The harness logs every SQL statement; years of statistics rows make that the slow part."""
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @pytest.fixture

@@ -298,10 +298,11 @@ class SwitchgridSimulator(Simulator):
         today = self.today()
         since = _date(req.get("since"), today - dt.timedelta(days=365 * 2))
         until = min(_date(req.get("until"), today), today)
+        if period == "1d" and prm in self.daily_series:
+            return web.json_response({prm: self.daily_series[prm]})
         curve = self.load_curves.get(prm) or synthetic_load_curve(prm, since, until)
         if period == "1d":
-            daily = self.daily_series.get(prm) or daily_from_load_curve(curve)
-            return web.json_response({prm: daily})
+            return web.json_response({prm: daily_from_load_curve(curve)})
         if prm in self.no_load_curve:
             return web.json_response({"error": "no load curve"}, status=404)
         return web.json_response({prm: curve})
