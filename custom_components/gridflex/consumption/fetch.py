@@ -56,21 +56,26 @@ def _finished(request: OrderRequest) -> bool:
 
 
 def _keep_pending(state: PointState, order: Order, now: dt.datetime) -> bool:
-    """Remember an unfinished order to poll later; give it up once too old."""
+    """Remember an unfinished order to poll it at a later refresh."""
     pending = state.pending_order
     if pending is None or pending.order_id != order.id:
         pending = PendingOrder(order.id, now)
     pending.polls += 1
-    if now - pending.ordered_at > MAX_PENDING_AGE:
+    state.pending_order = pending
+    return True
+
+
+def _drop_stale_order(state: PointState, now: dt.datetime) -> None:
+    """Give up an order pending for too long: this refresh orders again."""
+    pending = state.pending_order
+    if pending is not None and now - pending.ordered_at > MAX_PENDING_AGE:
         LOGGER.warning(
-            "Order %s still pending after %s: ordering again later",
-            order.id,
+            "Order %s of %s still pending after %s: ordering again",
+            pending.order_id,
+            state.point,
             MAX_PENDING_AGE,
         )
         state.pending_order = None
-        return False
-    state.pending_order = pending
-    return True
 
 
 async def async_refresh_gas(
@@ -83,6 +88,7 @@ async def async_refresh_gas(
     """Bring a PCE's statistics up to date; return True while an order is still pending."""
     energy = gas_energy_spec(state.point, subentry.title)
     reply: Order | GrdfReply
+    _drop_stale_order(state, now)
     if state.pending_order is not None:
         reply = await client.async_get_grdf_order(state.pending_order.order_id)
     else:
@@ -148,6 +154,7 @@ async def async_refresh_electricity(
 ) -> bool:
     """Bring a PRM's statistics and contract data up to date; True while still pending."""
     spec = electricity_spec(state.point, subentry.title)
+    _drop_stale_order(state, now)
     if state.pending_order is not None:
         order_id = state.pending_order.order_id
     else:
