@@ -66,7 +66,7 @@ async def test_pending_consent_then_signed(
     repairs: None,
     hass_client: ClientSessionGenerator,
 ) -> None:
-    entry = make_entry(sim, gas_point(consent_duration="3 years"))
+    entry = make_entry(sim, gas_point(consent_duration="3_years"))
     await setup_entry(hass, entry)
     ask_body = sim.requests_to("/v0_1/ask", "POST")[0].body
     assert ask_body["consentDuration"] == "3 years"

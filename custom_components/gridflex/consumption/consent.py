@@ -82,5 +82,8 @@ async def async_follow_consent(
             pass
     if not renew and (found := await _async_find_ask(client, point)) is not None:
         return found
-    duration = subentry.data.get(CONF_CONSENT_DURATION, DEFAULT_CONSENT_DURATION)
+    # Stored as a selector key ("3_years"); Switchgrid reads "3 years".
+    duration = str(
+        subentry.data.get(CONF_CONSENT_DURATION) or DEFAULT_CONSENT_DURATION
+    ).replace("_", " ")
     return await client.async_create_ask([_contract(subentry)], duration)
