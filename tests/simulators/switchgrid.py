@@ -324,7 +324,8 @@ class SwitchgridSimulator(Simulator):
             return [
                 r
                 for r in self.gas_records[pce]
-                if first
+                if "consommation" not in r
+                or first
                 <= dt.date.fromisoformat(r["consommation"]["journee_gaziere"])
                 <= last
             ]
