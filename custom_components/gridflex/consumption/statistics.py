@@ -24,6 +24,7 @@ from homeassistant.util.unit_conversion import EnergyConverter, VolumeConverter
 from ..const import DOMAIN
 from .statistics_rules import StatRow, plan_rows
 
+IMPORT_SLICE = 2000
 # Rows before the window are looked up in growing steps: usually the first one finds one.
 _LOOKBACKS = (dt.timedelta(days=3), dt.timedelta(days=60), dt.timedelta(days=4000))
 
@@ -146,11 +147,16 @@ async def async_import(
     rows = await get_instance(hass).async_add_executor_job(
         _plan, hass, spec.statistic_id, received, window_start
     )
-    if rows:
+    # A backfill is years of rows: queue it in slices so the recorder keeps writing
+    # states in between instead of being held by one long job.
+    for first in range(0, len(rows), IMPORT_SLICE):
         async_add_external_statistics(
             hass,
             spec.metadata(),
-            [StatisticData(start=r.start, state=r.state, sum=r.sum) for r in rows],
+            [
+                StatisticData(start=r.start, state=r.state, sum=r.sum)
+                for r in rows[first : first + IMPORT_SLICE]
+            ],
         )
     return len(rows)
 
