@@ -6,6 +6,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .consumption.entities import consumption_binary_sensors
+from .readings.entities import async_add_readings_binary_sensors
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -18,3 +19,4 @@ async def async_setup_entry(
 ) -> None:
     """Add the binary sensor entities of this account's flows."""
     async_add_entities(consumption_binary_sensors(entry))
+    async_add_readings_binary_sensors(entry, async_add_entities)

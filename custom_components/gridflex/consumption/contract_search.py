@@ -31,7 +31,9 @@ from ..const import (
     CONF_STREET,
     CONF_TEST_MODE,
     CONSENT_DURATIONS,
+    DOMAIN,
     LOGGER,
+    SUBENTRY_DELIVERY_POINT,
     EnergyType,
 )
 
@@ -108,9 +110,12 @@ class ElectricitySearchMixin(ConfigSubentryFlow):
         """Let the user pick one of the contracts found."""
         if user_input is not None:
             contract = self._found[user_input[CONF_ENEDIS_CONTRACT_ID]]
+            # Statistic ids come from the PRM alone: no two accounts may share one.
             if any(
-                sub.unique_id == contract.prm
-                for sub in self._get_entry().subentries.values()
+                sub.subentry_type == SUBENTRY_DELIVERY_POINT
+                and sub.unique_id == contract.prm
+                for entry in self.hass.config_entries.async_entries(DOMAIN)
+                for sub in entry.subentries.values()
             ):
                 return self.async_abort(reason="already_configured")
             return self.async_create_entry(
