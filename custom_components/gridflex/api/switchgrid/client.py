@@ -226,11 +226,14 @@ class SwitchgridClient:
             if self.base_url.rstrip("/") == DEFAULT_SWITCHGRID_BASE_URL
             else f"{self.base_url.rstrip('/')}/{EVENTS_PATH}"
         )
+        headers = {"Accept": "application/json"}
+        if self.test_mode:
+            headers[TEST_ENV_HEADER] = "true"
         body = await request_json(
             self.session,
             "GET",
             url,
-            headers={"Accept": "application/json"},
+            headers=headers,
             request_timeout=self.timeout,
         )
         if not isinstance(body, list):
