@@ -178,3 +178,21 @@ def test_parsers_skip_what_they_cannot_read() -> None:
     )
     assert [r.gas_day for r in reply.records] == [dt.date(2026, 1, 2)]
     assert reply.errors[0].message == "refus"
+
+
+async def test_diagnostics_show_consent_without_signing_link(
+    hass: HomeAssistant, sim: SwitchgridSimulator, hass_client: ClientSessionGenerator
+) -> None:
+    from pytest_homeassistant_custom_component.components.diagnostics import (
+        get_diagnostics_for_config_entry,
+    )
+
+    sim.stuck_points.add(PCE)
+    sim.auto_accept_asks = True
+    entry = make_entry(sim, gas_point())
+    await setup_entry(hass, entry)
+    data = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    point = data["consumption"]["points"][PCE]
+    assert point["consent"]["status"] == "ACCEPTED"
+    assert point["pending_order"]["polls"] == 1
+    assert "sign/" not in str(data)
