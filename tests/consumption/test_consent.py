@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs.issue_handler import (
     async_process_repairs_platforms,
 )
@@ -11,7 +12,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.gridflex.const import DOMAIN
@@ -160,3 +164,27 @@ async def test_electricity_consent_uses_enedis_contract_id(
     await setup_entry(hass, entry)
     assert sim.requests_to("/v0_1/ask", "POST")[0].body["contracts"] == ["c-1"]
     assert _issue(hass, "consent_pending", entry) is not None
+
+
+async def test_signature_is_noticed_without_waiting_for_the_next_slot(
+    hass: HomeAssistant, sim: SwitchgridSimulator, frozen: FrozenDateTimeFactory
+) -> None:
+    entry = make_entry(sim, gas_point())
+    await setup_entry(hass, entry)
+    ask_id = next(iter(sim.asks))
+    frozen.tick(dt.timedelta(minutes=16))
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert _issue(hass, "consent_pending", entry) is not None  # still waiting
+    assert sim.requests_to("donnees-informatives") == []
+    sim.set_ask_status(ask_id, "ACCEPTED")
+    sim.fail_next(status=503, path_contains=f"/v0_1/ask/{ask_id}")
+    frozen.tick(dt.timedelta(minutes=16))
+    async_fire_time_changed(hass)  # the check fails: tried again later
+    await settle(hass)
+    frozen.tick(dt.timedelta(minutes=16))
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert _issue(hass, "consent_pending", entry) is None
+    assert len(sim.requests_to("donnees-informatives")) == 1
+    assert hass.states.get("sensor.grdf_pce_01427641080000_consent").state == "accepted"

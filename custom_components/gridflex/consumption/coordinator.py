@@ -46,6 +46,16 @@ MAX_FOLLOW_UPS = 6
 DEFAULT_RETRY = dt.timedelta(minutes=15)
 MAX_RETRY = dt.timedelta(hours=4)
 STORAGE_VERSION = 1
+# While a consent is on its way to ACCEPTED, only its Ask is re-read this often.
+CONSENT_CHECK_DELAY = dt.timedelta(minutes=15)
+WAITING_ASK_STATUSES = frozenset(
+    {
+        AskStatus.CREATED,
+        AskStatus.PENDING_ADDRESS_CHECK,
+        AskStatus.PREPARING_CONSENT_COLLECTION,
+        AskStatus.PENDING_USER_ACTION,
+    }
+)
 
 
 def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
@@ -85,6 +95,7 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._follow_ups = 0
         self._retries = 0
         self._unsub_timer: CALLBACK_TYPE | None = None
+        self._unsub_consent_check: CALLBACK_TYPE | None = None
 
     @property
     def delivery_points(self) -> list[ConfigSubentry]:
@@ -192,6 +203,7 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         finally:
             self._save()
         self._retries = 0
+        self._schedule_consent_check()
         if pending and self._follow_ups < MAX_FOLLOW_UPS:
             self._follow_ups += 1
             self._schedule(FOLLOW_UP_DELAY)
@@ -221,7 +233,8 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         when = next_scheduled_refresh(now)
         if delay is not None:
             when = min(when, now + delay)
-        self.async_cancel_timer()
+        if self._unsub_timer is not None:
+            self._unsub_timer()
         self._unsub_timer = async_track_point_in_utc_time(
             self.hass, self._async_timer_fired, when
         )
@@ -230,9 +243,51 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._unsub_timer = None
         await self.async_refresh()
 
+    def _waiting_points(self) -> list[ConfigSubentry]:
+        return [
+            sub
+            for sub in self.delivery_points
+            if (state := self.data.points.get(sub.subentry_id)) is not None
+            and state.ask is not None
+            and state.ask.status in WAITING_ASK_STATUSES
+        ]
+
+    @callback
+    def _schedule_consent_check(self) -> None:
+        """Re-read waiting consents soon, so a signature shows without a full refresh."""
+        if self._unsub_consent_check is not None:
+            self._unsub_consent_check()
+            self._unsub_consent_check = None
+        if self._waiting_points():
+            self._unsub_consent_check = async_track_point_in_utc_time(
+                self.hass,
+                self._async_check_consents,
+                dt_util.utcnow() + CONSENT_CHECK_DELAY,
+            )
+
+    async def _async_check_consents(self, _now: dt.datetime) -> None:
+        """Read the waiting Asks; once one is ACCEPTED, refresh to fetch its data."""
+        self._unsub_consent_check = None
+        accepted = False
+        try:
+            for sub in self._waiting_points():
+                await self._async_consent(sub)
+                ask = self.data.points[sub.subentry_id].ask
+                accepted |= ask is not None and ask.status == AskStatus.ACCEPTED
+        except GridFlexApiError as err:
+            LOGGER.debug("Consent check failed, trying again later: %s", err)
+        if accepted:
+            await self.async_refresh()
+            return
+        self.async_update_listeners()
+        self._schedule_consent_check()
+
     @callback
     def async_cancel_timer(self) -> None:
-        """Stop the planned refresh (unload)."""
+        """Stop the planned refresh and consent checks (unload)."""
         if self._unsub_timer is not None:
             self._unsub_timer()
             self._unsub_timer = None
+        if self._unsub_consent_check is not None:
+            self._unsub_consent_check()
+            self._unsub_consent_check = None
