@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gridflex.const import DOMAIN
 from tests.simulators.switchgrid import SwitchgridSimulator
@@ -78,7 +80,7 @@ async def test_backfill_rows_sums_metadata_and_sensors(
 
 
 async def test_late_day_and_revision_keep_a_continuous_sum(
-    hass: HomeAssistant, sim: SwitchgridSimulator
+    hass: HomeAssistant, sim: SwitchgridSimulator, frozen: FrozenDateTimeFactory
 ) -> None:
     sim.auto_accept_asks = True
     sim.gas_records[PCE] = [
@@ -97,7 +99,9 @@ async def test_late_day_and_revision_keep_a_continuous_sum(
         gas_record(PCE, _day(22), 125, 11, status="Provisoire"),
         gas_record(PCE, _day(23), 60, 6, status="Provisoire"),
     ]
-    await _refresh(hass)
+    frozen.tick(dt.timedelta(days=3))
+    async_fire_time_changed(hass)  # the next scheduled refresh, 3 days later
+    await settle(hass)
     assert await rows(hass, ENERGY) == [
         (_six(20), 100, 100),
         (_six(21), 50, 150),
