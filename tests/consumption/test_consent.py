@@ -188,3 +188,17 @@ async def test_signature_is_noticed_without_waiting_for_the_next_slot(
     assert _issue(hass, "consent_pending", entry) is None
     assert len(sim.requests_to("donnees-informatives")) == 1
     assert hass.states.get("sensor.grdf_pce_01427641080000_consent").state == "accepted"
+
+
+async def test_removing_a_point_removes_its_issues(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    entry = make_entry(sim, gas_point(), electricity_point())
+    await setup_entry(hass, entry)
+    gas_id, elec_id = list(entry.subentries)
+    registry = ir.async_get(hass)
+    assert registry.async_get_issue(DOMAIN, f"consent_pending_{gas_id}")
+    assert hass.config_entries.async_remove_subentry(entry, gas_id)
+    await settle(hass)
+    assert registry.async_get_issue(DOMAIN, f"consent_pending_{gas_id}") is None
+    assert registry.async_get_issue(DOMAIN, f"consent_pending_{elec_id}")

@@ -18,6 +18,7 @@ from ..const import (
 )
 from ..runtime import GridFlexConfigEntry, SwitchgridRuntime
 from .coordinator import ConsumptionCoordinator
+from .issues import remove_orphan_issues
 
 
 @dataclass(slots=True)
@@ -34,6 +35,7 @@ async def async_setup_consumption(
     runtime = entry.runtime_data
     if not isinstance(runtime, SwitchgridRuntime):
         raise TypeError("consumption runs on Switchgrid accounts only")
+    remove_orphan_issues(hass)
     coordinator = ConsumptionCoordinator(hass, entry, runtime.client)
     await coordinator.async_load()
     entry.async_on_unload(coordinator.async_cancel_timer)

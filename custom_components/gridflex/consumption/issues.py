@@ -106,3 +106,22 @@ def raise_data_issue(
 def clear_data_issue(hass: HomeAssistant, kind: str, subentry_id: str) -> None:
     """Clear an upstream data error once data flows again."""
     ir.async_delete_issue(hass, DOMAIN, data_issue_id(kind, subentry_id))
+
+
+def remove_orphan_issues(hass: HomeAssistant) -> None:
+    """Delete consumption issues about delivery points that no longer exist."""
+    existing = {
+        subentry_id
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for subentry_id in entry.subentries
+    }
+    keys = (*CONSENT_ISSUE_KEYS, "grdf_error", "enedis_failed")
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain != DOMAIN:
+            continue
+        for key in keys:
+            subentry_id = issue_id.removeprefix(f"{key}_")
+            if subentry_id != issue_id:
+                if subentry_id not in existing:
+                    ir.async_delete_issue(hass, DOMAIN, issue_id)
+                break
