@@ -7,6 +7,7 @@ publish), on demand, and shortly after a refresh left an order pending (a bounde
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -96,6 +97,8 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._retries = 0
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._unsub_consent_check: CALLBACK_TYPE | None = None
+        # A scheduled refresh, the action and a consent check must not create Asks twice.
+        self._lock = asyncio.Lock()
 
     @property
     def delivery_points(self) -> list[ConfigSubentry]:
@@ -148,7 +151,8 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
     async def async_renew_consent(self, subentry_id: str) -> None:
         """Ask for a new consent (after a revoked, expired or invalid one), then refresh."""
         sub = self.config_entry.subentries[subentry_id]
-        await self._async_consent(sub, renew=True)
+        async with self._lock:
+            await self._async_consent(sub, renew=True)
         await self.async_refresh()
 
     async def _async_consent(self, sub: ConfigSubentry, *, renew: bool = False) -> None:
@@ -163,7 +167,11 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         )
 
     async def _async_update_data(self) -> ConsumptionData:
-        """Follow consents, then order and import data for accepted points."""
+        """Follow consents, then order and import data for accepted points (one at a time)."""
+        async with self._lock:
+            return await self._async_update_locked()
+
+    async def _async_update_locked(self) -> ConsumptionData:
         now = dt_util.utcnow()
         pending = False
         try:
@@ -270,10 +278,11 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._unsub_consent_check = None
         accepted = False
         try:
-            for sub in self._waiting_points():
-                await self._async_consent(sub)
-                ask = self.data.points[sub.subentry_id].ask
-                accepted |= ask is not None and ask.status == AskStatus.ACCEPTED
+            async with self._lock:
+                for sub in self._waiting_points():
+                    await self._async_consent(sub)
+                    ask = self.data.points[sub.subentry_id].ask
+                    accepted |= ask is not None and ask.status == AskStatus.ACCEPTED
         except GridFlexApiError as err:
             LOGGER.debug("Consent check failed, trying again later: %s", err)
         if accepted:
