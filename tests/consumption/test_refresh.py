@@ -200,6 +200,16 @@ async def test_demand_response_calendar_and_binary_sensor(
         }
     ]
     await setup_entry(hass, make_entry(sim))  # 08:00 UTC
+    fired: list[str] = []
+    event_entity = "event.switchgrid_maison_test_demand_response"
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: (
+            fired.append(e.data["new_state"].attributes.get("event_type"))
+            if e.data["entity_id"] == event_entity
+            else None
+        ),
+    )
     binary = "binary_sensor.switchgrid_maison_test_demand_response_event"
     calendar = "calendar.switchgrid_maison_test_demand_response_events"
     assert hass.states.get(binary).state == "off"
@@ -209,6 +219,8 @@ async def test_demand_response_calendar_and_binary_sensor(
     assert hass.states.get(calendar).state == "on"
     await _advance(hass, frozen, dt.timedelta(hours=1))
     assert hass.states.get(binary).state == "off"
+    assert fired == ["started", "ended"]
+    assert hass.states.get(event_entity).attributes["summary"] == "Effacement"
     response = await hass.services.async_call(
         "calendar",
         "get_events",
