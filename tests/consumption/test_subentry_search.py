@@ -8,7 +8,7 @@ from homeassistant.data_entry_flow import FlowResultType
 
 from tests.simulators.switchgrid import SwitchgridSimulator
 
-from .conftest import PRM, make_entry, setup_entry
+from .conftest import PRM, make_entry, settle, setup_entry
 
 ADDRESS = {
     "holder_name": "Jean Dupont",
@@ -61,7 +61,7 @@ async def test_prm_found_by_holder_and_address(
         result["flow_id"], {"enedis_contract_id": "contract-1"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done()
+    await settle(hass)
     sub = next(
         iter(hass.config_entries.async_get_entry(entry.entry_id).subentries.values())
     )

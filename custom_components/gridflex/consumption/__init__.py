@@ -40,7 +40,7 @@ async def async_setup_consumption(
     await coordinator.async_load()
     entry.async_on_unload(coordinator.async_cancel_timer)
     # The first refresh (a backfill of up to 3 years) must not hold up HA's start.
-    entry.async_create_task(
+    entry.async_create_background_task(
         hass, coordinator.async_refresh(), "gridflex consumption first refresh"
     )
     return ConsumptionRuntime(coordinator=coordinator)
