@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import datetime as dt
 import logging
 from typing import Any
@@ -65,9 +66,13 @@ def electricity_point(prm: str = PRM, **extra: Any) -> ConfigSubentryData:
 
 
 @pytest.fixture(autouse=True)
-def quiet_sql() -> None:
+def quiet_sql() -> Iterator[None]:
     """The harness logs every SQL statement; years of statistics rows make that the slow part."""
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    logger = logging.getLogger("sqlalchemy.engine")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture
