@@ -144,7 +144,7 @@ async def main() -> None:
             db_url = f"sqlite:///{tmp}/bench.db"
             recorder_helper.async_initialize_recorder(hass)
             if not await async_setup_component(
-                hass, "recorder", {"recorder": {"db_url": db_url, "commit_interval": 0}}
+                hass, "recorder", {"recorder": {"db_url": db_url}}
             ):
                 raise SystemExit("recorder did not start")
             await async_wait_recording_done(hass)
