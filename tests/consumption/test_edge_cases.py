@@ -196,3 +196,22 @@ async def test_diagnostics_show_consent_without_signing_link(
     assert point["consent"]["status"] == "ACCEPTED"
     assert point["pending_order"]["polls"] == 1
     assert "sign/" not in str(data)
+
+
+async def test_a_refused_order_is_shown_and_other_points_keep_flowing(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    sim.auto_accept_asks = True
+    sim.gas_records[PCE] = [gas_record(PCE, dt.date(2026, 4, 1), 40, 4)]
+    sim.fail_next(
+        status=400,
+        body={"message": "PRM inconnu"},
+        path_contains="/enedis/v2/order",
+    )
+    entry = make_entry(sim, electricity_point(), gas_point())
+    await setup_entry(hass, entry)
+    elec_id = next(iter(entry.subentries))
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"enedis_failed_{elec_id}")
+    assert issue is not None
+    assert issue.translation_placeholders["message"] == "PRM inconnu"
+    assert len(await rows(hass, f"gridflex:grdf_{PCE}_energy")) == 1

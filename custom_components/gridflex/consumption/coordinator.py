@@ -21,9 +21,11 @@ from homeassistant.util import dt as dt_util
 
 from ..api.errors import (
     AuthError,
+    ContractError,
     GridFlexApiError,
     NotAvailableError,
     RateLimitedError,
+    RejectedError,
 )
 from ..api.switchgrid import SwitchgridClient
 from ..api.switchgrid.models import AskStatus
@@ -36,8 +38,13 @@ from ..const import (
 )
 from ..runtime import GridFlexConfigEntry
 from .consent import async_follow_consent, delivery_point
-from .fetch import async_refresh_electricity, async_refresh_gas
-from .issues import update_consent_issue
+from .fetch import (
+    ENEDIS_FAILED,
+    GRDF_ERROR,
+    async_refresh_electricity,
+    async_refresh_gas,
+)
+from .issues import raise_data_issue, update_consent_issue
 from .models import ConsumptionData, PendingOrder, PointState
 from .statistics_rules import PARIS
 
@@ -190,6 +197,16 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                     pending |= await refresh(self.hass, self.client, sub, state, now)
                 except NotAvailableError as err:
                     LOGGER.debug("Data of %s not available yet: %s", state.point, err)
+                except (RejectedError, ContractError) as err:
+                    # This point's request or reply is at fault: show it, keep the others going.
+                    message = getattr(err, "detail", None) or str(err)
+                    state.last_error = message
+                    kind = (
+                        GRDF_ERROR
+                        if state.energy_type == EnergyType.GAS
+                        else ENEDIS_FAILED
+                    )
+                    raise_data_issue(self.hass, kind, sub, message)
         except AuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
