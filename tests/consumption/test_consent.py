@@ -5,12 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs.issue_handler import (
-    async_process_repairs_platforms,
-)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -19,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.gridflex.const import DOMAIN
+from tests.helpers import async_setup_repairs
 from tests.simulators.switchgrid import SwitchgridSimulator
 
 from .conftest import (
@@ -60,8 +57,7 @@ async def _fix(
 
 @pytest.fixture
 async def repairs(hass: HomeAssistant) -> None:
-    assert await async_setup_component(hass, "repairs", {})
-    await async_process_repairs_platforms(hass)
+    await async_setup_repairs(hass)
 
 
 async def test_pending_consent_then_signed(

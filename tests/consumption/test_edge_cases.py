@@ -5,12 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs.issue_handler import (
-    async_process_repairs_platforms,
-)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -22,6 +18,7 @@ from custom_components.gridflex.api.switchgrid.enedis import (
 )
 from custom_components.gridflex.api.switchgrid.grdf import parse_grdf_records
 from custom_components.gridflex.const import DOMAIN
+from tests.helpers import async_setup_repairs
 from tests.simulators.switchgrid import SwitchgridSimulator
 from tests.simulators.switchgrid_data import PARIS, gas_record
 
@@ -132,8 +129,7 @@ async def test_events_feed_outage_keeps_setup_working(
 async def test_renew_fix_flow_reports_outage_and_unloaded_account(
     hass: HomeAssistant, sim: SwitchgridSimulator, hass_client: ClientSessionGenerator
 ) -> None:
-    assert await async_setup_component(hass, "repairs", {})
-    await async_process_repairs_platforms(hass)
+    await async_setup_repairs(hass)
     sim.add_ask(PCE)
     entry = make_entry(sim, gas_point())
     await setup_entry(hass, entry)
