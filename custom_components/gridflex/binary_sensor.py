@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .consumption.entities import consumption_binary_sensors
 from .readings.entities import async_add_readings_binary_sensors
 from .runtime import GridFlexConfigEntry
 
@@ -17,4 +18,5 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensor entities of this account's flows."""
+    async_add_entities(consumption_binary_sensors(entry))
     async_add_readings_binary_sensors(entry, async_add_entities)

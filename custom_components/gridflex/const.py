@@ -66,3 +66,12 @@ class EnergyType(StrEnum):
 
     GAS = "gas"
     ELECTRICITY = "electricity"
+
+
+# --- consumption ---
+CONF_CONSENT_DURATION: Final = "consent_duration"
+CONF_ENEDIS_CONTRACT_ID: Final = "enedis_contract_id"
+DEFAULT_CONSENT_DURATION: Final = "1 year"
+CONSENT_DURATIONS: Final = ["1_month", "6_months", "1_year", "3_years", "5_years"]
+SERVICE_REFRESH_CONSUMPTION: Final = "refresh_consumption"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .consumption.entities import async_add_consumption_sensors
 from .readings.entities import async_add_readings_sensors
 from .runtime import GridFlexConfigEntry
 
@@ -17,4 +18,5 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensor entities of this account's flows."""
+    await async_add_consumption_sensors(entry, async_add_entities)
     async_add_readings_sensors(entry, async_add_entities)
