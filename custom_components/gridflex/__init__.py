@@ -20,7 +20,7 @@ from .const import (
     AccountKind,
 )
 from .consumption import async_setup_consumption
-from .dispatch import async_setup_dispatch
+from .dispatch import async_setup_dispatch, async_start_dispatch
 from .readings import async_setup_readings
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
@@ -75,6 +75,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> 
         switchgrid_runtime.consumption = await async_setup_consumption(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if isinstance(entry.runtime_data, FppRuntime) and entry.runtime_data.dispatch:
+        async_start_dispatch(hass, entry.runtime_data.dispatch)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 

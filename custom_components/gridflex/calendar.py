@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .dispatch.calendar_entity import dispatch_calendars
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -16,3 +17,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the calendar entities of this account's flows."""
+    async_add_entities(dispatch_calendars(entry))

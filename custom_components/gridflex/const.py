@@ -66,3 +66,9 @@ class EnergyType(StrEnum):
 
     GAS = "gas"
     ELECTRICITY = "electricity"
+
+
+# --- dispatch ---
+EVENT_DISPATCH: Final = "gridflex_dispatch"
+DISPATCH_STORE_VERSION: Final = 1
+DISPATCH_INBOUND_LOG_SIZE: Final = 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .dispatch.entities import dispatch_entities_by_subentry
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -16,3 +17,5 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensor entities of this account's flows."""
+    for subentry_id, entities in dispatch_entities_by_subentry(entry, "sensor").items():
+        async_add_entities(entities, config_subentry_id=subentry_id)
