@@ -10,16 +10,15 @@ from typing import Any
 
 from aiohttp import ClientResponse
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
 )
-
-from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.core import Event, HomeAssistant
-from homeassistant.setup import async_setup_component
 
 from custom_components.gridflex.const import (
     CONF_CONTROL_ACTION,

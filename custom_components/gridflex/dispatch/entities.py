@@ -110,7 +110,7 @@ class DispatchedPowerSensor(DispatchEntity, SensorEntity):
     def native_value(self) -> float:
         """0 when the MU is not dispatched."""
         active = self._runtime.lifecycle.for_mu(self._mu_id, Phase.ACTIVE)
-        return sum(record.power_of(self._mu_id) or 0.0 for record in active)
+        return sum((record.power_of(self._mu_id) or 0.0 for record in active), 0.0)
 
 
 class DispatchEventEntity(DispatchEntity, EventEntity):
