@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pytest_homeassistant_custom_component.common import async_capture_events
-
 from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from .conftest import V1_START, V1_STOP, V2, Harness, instruction
 
