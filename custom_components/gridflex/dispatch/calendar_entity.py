@@ -22,7 +22,7 @@ def _calendar_event(
     ins = record.instruction
     if ins.start is None:
         return None  # a cancel for an id never seen has no times
-    end = ins.end or max(now, ins.start + OPEN_ENDED_SPAN)
+    end = ins.end or max(now, ins.start) + OPEN_ENDED_SPAN  # open until a stop arrives
     units = ", ".join(ins.meterable_unit_ids)
     summary = f"{ins.product or 'Dispatch'}: {units}"
     if record.cancelled:
