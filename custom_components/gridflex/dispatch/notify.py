@@ -54,14 +54,20 @@ class DispatchNotifier:
         self._entry = entry
         self._units = meterable_units
         self._listeners: list[Callable[[], None]] = []
+        self._device_ids: dict[str, str] = {}
 
     def device_id(self, mu_id: str) -> str | None:
         """Return the HA device id of one configured MU."""
-        subentry = self._units[mu_id]
-        device = dr.async_get(self._hass).async_get_device(
-            identifiers={(DOMAIN, f"{self._entry.unique_id}_{subentry.unique_id}")}
-        )
-        return device.id if device else None
+        if (known := self._device_ids.get(mu_id)) is not None:
+            return known
+        identifier = (DOMAIN, f"{self._entry.unique_id}_{self._units[mu_id].unique_id}")
+        # Looked up among this entry's devices: newer HA deprecates ``async_get_device``.
+        registry = dr.async_get(self._hass)
+        for device in dr.async_entries_for_config_entry(registry, self._entry.entry_id):
+            if identifier in device.identifiers:
+                self._device_ids[mu_id] = device.id
+                return device.id
+        return None
 
     @callback
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
