@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+)
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.typing import ConfigType
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
@@ -20,8 +28,10 @@ from .const import (
     AccountKind,
 )
 from .consumption import async_setup_consumption
+from .devices import async_register_devices, is_stale_device
 from .dispatch import async_setup_dispatch, async_start_dispatch
 from .readings import async_setup_readings
+from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
 PLATFORMS: list[Platform] = [
@@ -30,6 +40,14 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.SENSOR,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register GridFlex's actions, once for every account."""
+    async_setup_readings_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
@@ -74,20 +92,47 @@ async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> 
         entry.runtime_data = switchgrid_runtime
         switchgrid_runtime.consumption = await async_setup_consumption(hass, entry)
 
+    async_register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if isinstance(entry.runtime_data, FppRuntime) and entry.runtime_data.dispatch:
         async_start_dispatch(hass, entry.runtime_data.dispatch)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    _async_reload_on_subentry_change(hass, entry)
     return True
 
 
-async def _async_reload_on_change(
+@callback
+def _async_reload_on_subentry_change(
     hass: HomeAssistant, entry: GridFlexConfigEntry
 ) -> None:
-    """Reload when options or sub-entries change, so entities follow the new configuration."""
-    await hass.config_entries.async_reload(entry.entry_id)
+    """
+    Reload when a sub-entry is added, changed or removed, so devices and entities follow.
+
+    Not an update listener: Home Assistant reports entries that have one and also reload
+    through ``async_update_reload_and_abort`` (reauth, reconfigure), which already reloads.
+    """
+    subentries_at_setup = entry.subentries
+
+    @callback
+    def _changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        if (
+            change is ConfigEntryChange.UPDATED
+            and changed.entry_id == entry.entry_id
+            and changed.subentries != subentries_at_setup
+        ):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _changed)
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
     """Unload one GridFlex account."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: GridFlexConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a device only when no account or sub-entry stands behind it."""
+    return is_stale_device(entry, device)

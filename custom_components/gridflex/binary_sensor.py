@@ -6,6 +6,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .dispatch.entities import dispatch_entities_by_subentry
+from .readings.entities import async_add_readings_binary_sensors
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -21,3 +22,4 @@ async def async_setup_entry(
         entry, "binary_sensor"
     ).items():
         async_add_entities(entities, config_subentry_id=subentry_id)
+    async_add_readings_binary_sensors(entry, async_add_entities)

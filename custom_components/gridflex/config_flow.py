@@ -13,8 +13,9 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryFlow,
 )
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     TextSelector,
@@ -41,7 +42,7 @@ from .const import (
     SUBENTRY_METERABLE_UNIT,
     AccountKind,
 )
-from .dispatch.endpoint_url import dispatch_base_url
+from .dispatch.endpoint_url import FALLBACK_BASE_URL, dispatch_base_url
 from .subentry_flows import DeliveryPointSubentryFlow, MeterableUnitSubentryFlow
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -51,6 +52,18 @@ URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 def _unique_id(kind: AccountKind, account_id: str) -> str:
     """Identify an account by its kind and its id as the user wrote it, case-folded."""
     return f"{kind}_{account_id.strip().casefold()}"
+
+
+def _switchgrid_title(account: str, test_mode: bool) -> str:
+    return f"Switchgrid {account}{' (test)' if test_mode else ''}"
+
+
+def _webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
+    """Return the webhook URL FPP may use instead, with a placeholder host when HA has no URL."""
+    try:
+        return webhook.async_generate_url(hass, webhook_id)
+    except NoURLAvailableError:
+        return f"{FALLBACK_BASE_URL}{webhook.async_generate_path(webhook_id)}"
 
 
 class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -111,7 +124,9 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the FPP account and its API token, and check them."""
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
+            errors[CONF_ACCOUNT_ID] = "required"
+        elif user_input is not None:
             await self.async_set_unique_id(
                 _unique_id(AccountKind.FPP, user_input[CONF_ACCOUNT_ID])
             )
@@ -129,7 +144,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_fpp_endpoint()
         schema = vol.Schema(
             {
-                vol.Required(CONF_ACCOUNT_ID): str,
+                vol.Required(CONF_ACCOUNT_ID): TextSelector(),
                 vol.Required(CONF_API_TOKEN): PASSWORD,
                 vol.Required(CONF_BASE_URL, default=DEFAULT_FPP_BASE_URL): URL,
             }
@@ -151,13 +166,12 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="fpp_endpoint",
             data_schema=vol.Schema({}),
+            last_step=True,
             description_placeholders={
                 "dispatch_url": dispatch_base_url(
                     self.hass, self._pending[CONF_ENDPOINT_ID]
                 ),
-                "webhook_url": webhook.async_generate_url(
-                    self.hass, self._pending[CONF_WEBHOOK_ID]
-                ),
+                "webhook_url": _webhook_url(self.hass, self._pending[CONF_WEBHOOK_ID]),
                 "secret": self._pending[CONF_DISPATCH_SECRET],
             },
         )
@@ -169,7 +183,9 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the Switchgrid account, its API token and test mode, and check them."""
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
+            errors[CONF_ACCOUNT_ID] = "required"
+        elif user_input is not None:
             test_mode = user_input.get(CONF_TEST_MODE, False)
             await self.async_set_unique_id(
                 _unique_id(AccountKind.SWITCHGRID, user_input[CONF_ACCOUNT_ID])
@@ -179,7 +195,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 account = user_input[CONF_ACCOUNT_ID].strip()
                 return self.async_create_entry(
-                    title=f"Switchgrid {account}{' (test)' if test_mode else ''}",
+                    title=_switchgrid_title(account, test_mode),
                     data={
                         CONF_ACCOUNT_KIND: AccountKind.SWITCHGRID,
                         **user_input,
@@ -189,7 +205,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         schema = vol.Schema(
             {
-                vol.Required(CONF_ACCOUNT_ID): str,
+                vol.Required(CONF_ACCOUNT_ID): TextSelector(),
                 vol.Required(CONF_API_TOKEN): PASSWORD,
                 vol.Required(CONF_TEST_MODE, default=False): BooleanSelector(),
                 vol.Required(CONF_BASE_URL, default=DEFAULT_SWITCHGRID_BASE_URL): URL,
@@ -233,15 +249,50 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the token, base URL (and test mode) of an account."""
+        """Change the token, base URL and test mode of a Switchgrid account."""
         entry = self._get_reconfigure_entry()
-        kind = AccountKind(entry.data[CONF_ACCOUNT_KIND])
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
+            return await self.async_step_fpp_reconfigure(user_input)
+        return await self._async_reconfigure(
+            "reconfigure", AccountKind.SWITCHGRID, user_input, {}
+        )
+
+    async def async_step_fpp_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the token and base URL of an FPP account; show again what the portal needs."""
+        entry = self._get_reconfigure_entry()
+        return await self._async_reconfigure(
+            "fpp_reconfigure",
+            AccountKind.FPP,
+            user_input,
+            {
+                "dispatch_url": dispatch_base_url(
+                    self.hass, entry.data[CONF_ENDPOINT_ID]
+                ),
+                "secret": entry.data[CONF_DISPATCH_SECRET],
+            },
+        )
+
+    async def _async_reconfigure(
+        self,
+        step_id: str,
+        kind: AccountKind,
+        user_input: dict[str, Any] | None,
+        placeholders: dict[str, str],
+    ) -> ConfigFlowResult:
+        entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
+                title = entry.title
+                if kind == AccountKind.SWITCHGRID:
+                    title = _switchgrid_title(
+                        entry.data[CONF_ACCOUNT_ID], user_input[CONF_TEST_MODE]
+                    )
                 return self.async_update_reload_and_abort(
-                    entry, data_updates=user_input
+                    entry, title=title, data_updates=user_input
                 )
         fields: dict[vol.Marker, Any] = {
             vol.Required(CONF_API_TOKEN): PASSWORD,
@@ -250,10 +301,10 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if kind == AccountKind.SWITCHGRID:
             fields[vol.Required(CONF_TEST_MODE)] = BooleanSelector()
         return self.async_show_form(
-            step_id="reconfigure",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(fields), {**entry.data, **(user_input or {})}
             ),
-            description_placeholders={"account": entry.title},
+            description_placeholders={"account": entry.title, **placeholders},
             errors=errors,
         )

@@ -41,7 +41,8 @@ def subentry_device_info(
         manufacturer="National Grid DSO"
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
         else "Switchgrid",
-        via_device=(DOMAIN, str(entry.unique_id)),
+        # The link to the account device is set at setup (devices.py) with via_device_id:
+        # the via_device tuple is deprecated in newer Home Assistant.
     )
 
 

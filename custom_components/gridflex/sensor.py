@@ -6,6 +6,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .dispatch.entities import dispatch_entities_by_subentry
+from .readings.entities import async_add_readings_sensors
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -19,3 +20,4 @@ async def async_setup_entry(
     """Add the sensor entities of this account's flows."""
     for subentry_id, entities in dispatch_entities_by_subentry(entry, "sensor").items():
         async_add_entities(entities, config_subentry_id=subentry_id)
+    async_add_readings_sensors(entry, async_add_entities)

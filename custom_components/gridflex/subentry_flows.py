@@ -35,6 +35,8 @@ from .const import (
     CONF_PRM,
     CONF_PRODUCTS,
     CONF_STREET,
+    DOMAIN,
+    SUBENTRY_DELIVERY_POINT,
     ControlAction,
     EnergyType,
     Granularity,
@@ -151,17 +153,17 @@ class MeterableUnitSubentryFlow(ConfigSubentryFlow):
         )
 
 
-def _delivery_point_schema(energy_type: EnergyType) -> vol.Schema:
-    point = CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
-    return vol.Schema(
-        {
-            vol.Required(point): TextSelector(),
-            vol.Required(CONF_HOLDER_NAME): TextSelector(),
-            vol.Required(CONF_STREET): TextSelector(),
-            vol.Required(CONF_POSTCODE): TextSelector(),
-            vol.Required(CONF_CITY): TextSelector(),
-        }
-    )
+def _point_key(energy_type: EnergyType) -> str:
+    return CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
+
+
+def _delivery_point_schema(energy_type: EnergyType, *, with_point: bool) -> vol.Schema:
+    fields: dict[vol.Marker, Any] = {}
+    if with_point:
+        fields[vol.Required(_point_key(energy_type))] = TextSelector()
+    for key in (CONF_HOLDER_NAME, CONF_STREET, CONF_POSTCODE, CONF_CITY):
+        fields[vol.Required(key)] = TextSelector()
+    return vol.Schema(fields)
 
 
 def _delivery_point_errors(
@@ -204,17 +206,14 @@ class DeliveryPointSubentryFlow(ConfigSubentryFlow):
     async def _async_point_step(
         self, energy_type: EnergyType, user_input: dict[str, Any] | None
     ) -> SubentryFlowResult:
-        point_key = CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
+        point_key = _point_key(energy_type)
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = _delivery_point_errors(point_key, user_input)
             if not errors:
                 data = {key: value.strip() for key, value in user_input.items()}
                 point = data[point_key]
-                if any(
-                    sub.unique_id == point
-                    for sub in self._get_entry().subentries.values()
-                ):
+                if self._is_configured_anywhere(point):
                     return self.async_abort(reason="already_configured")
                 label = "GRDF PCE" if energy_type == EnergyType.GAS else "Enedis PRM"
                 return self.async_create_entry(
@@ -225,9 +224,21 @@ class DeliveryPointSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id=str(energy_type),
             data_schema=self.add_suggested_values_to_schema(
-                _delivery_point_schema(energy_type), user_input
+                _delivery_point_schema(energy_type, with_point=True), user_input
             ),
             errors=errors,
+        )
+
+    def _is_configured_anywhere(self, point: str) -> bool:
+        """
+        Tell whether any GridFlex account already has this point.
+
+        Statistic ids are built from the point alone, so two accounts must not share one.
+        """
+        return any(
+            sub.subentry_type == SUBENTRY_DELIVERY_POINT and sub.unique_id == point
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            for sub in entry.subentries.values()
         )
 
     async def async_step_reconfigure(
@@ -236,10 +247,8 @@ class DeliveryPointSubentryFlow(ConfigSubentryFlow):
         """Change the holder and address; the delivery point itself stays."""
         subentry = self._get_reconfigure_subentry()
         energy_type = EnergyType(subentry.data[CONF_ENERGY_TYPE])
-        point_key = CONF_PCE if energy_type == EnergyType.GAS else CONF_PRM
+        point_key = _point_key(energy_type)
         errors: dict[str, str] = {}
-        schema = _delivery_point_schema(energy_type).extend({})
-        schema = vol.Schema({k: v for k, v in schema.schema.items() if k != point_key})
         if user_input is not None:
             errors = _delivery_point_errors(
                 point_key, {**user_input, point_key: subentry.data[point_key]}
@@ -252,7 +261,8 @@ class DeliveryPointSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or subentry.data
+                _delivery_point_schema(energy_type, with_point=False),
+                user_input or subentry.data,
             ),
             description_placeholders={"point": subentry.data[point_key]},
             errors=errors,

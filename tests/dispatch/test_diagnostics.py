@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID
+from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID
 
 from .conftest import V2, Harness, instruction
 
@@ -28,11 +28,12 @@ async def test_diagnostics(harness: Harness, hass_client: Any) -> None:
     diagnostics = await get_diagnostics_for_config_entry(
         harness.hass, hass_client, harness.entry
     )
-    assert DISPATCH_SECRET not in json.dumps(diagnostics)
+    dumped = json.dumps(diagnostics)
+    assert DISPATCH_SECRET not in dumped
+    assert ENDPOINT_ID not in dumped and WEBHOOK_ID not in dumped
     dispatch = diagnostics["dispatch"]
     assert (
-        dispatch["endpoint"]["paths"][0]
-        == f"/api/gridflex/fpp/{ENDPOINT_ID}/v2/dispatch"
+        dispatch["endpoint"]["paths"][0] == "/api/gridflex/fpp/**REDACTED**/v2/dispatch"
     )
     assert dispatch["endpoint"]["secret"] == "**REDACTED**"
     assert len(dispatch["last_inbound"]) == 20

@@ -36,6 +36,7 @@ class Received:
     query: dict[str, str]
     headers: dict[str, str]
     body: Any
+    status: int = 0  # the HTTP status the simulator answered
 
 
 @dataclass
@@ -77,15 +78,21 @@ class Simulator:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode(errors="replace")
-        self.received.append(
-            Received(
-                request.method,
-                request.path,
-                dict(request.query),
-                dict(request.headers),
-                body,
-            )
+        received = Received(
+            request.method,
+            request.path,
+            dict(request.query),
+            dict(request.headers),
+            body,
         )
+        self.received.append(received)
+        response = await self._respond(request, handler)
+        received.status = response.status
+        return response
+
+    async def _respond(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
         if self.delay:
             await asyncio.sleep(self.delay)
         fault = next((f for f in self.faults if f.path_contains in request.path), None)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 import datetime as dt
 from email.utils import parsedate_to_datetime
 import json
+import math
 from typing import Any
 
 import aiohttp
@@ -27,13 +28,18 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        # RFC 2822 "-0000" parses as naive; HTTP dates are always GMT.
+        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
@@ -70,7 +76,8 @@ async def request_json(
             json=json_body,
             timeout=aiohttp.ClientTimeout(total=request_timeout),
         ) as resp:
-            text = await resp.text()
+            # JSON is UTF-8 (RFC 8259); undecodable bytes must not escape as a raw error.
+            text = (await resp.read()).decode("utf-8", errors="replace")
             status = resp.status
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
     except TimeoutError as err:

@@ -21,14 +21,24 @@ def dispatch_diagnostics(
     if not isinstance(runtime, FppRuntime) or runtime.dispatch is None:
         return None
     dispatch = runtime.dispatch
-    base = dispatch_path(entry.data[CONF_ENDPOINT_ID])
+    # The endpoint and webhook ids make the URL FPP calls: redacted like the secret.
+    ids = (entry.data[CONF_ENDPOINT_ID], entry.data[CONF_WEBHOOK_ID])
+
+    def _hide(path: str) -> str:
+        for secret_part in ids:
+            path = path.replace(secret_part, REDACTED)
+        return path
+
+    base = dispatch_path(REDACTED)
     return {
         "endpoint": {
             "paths": [f"{base}/{path.value}" for path in DispatchPath],
-            "webhook_path": f"/api/webhook/{entry.data[CONF_WEBHOOK_ID]}",
+            "webhook_path": f"/api/webhook/{REDACTED}",
             "secret": REDACTED,
         },
         "meterable_units": sorted(dispatch.meterable_units),
-        "last_inbound": dispatch.inbound.as_list(),
+        "last_inbound": [
+            {**item, "path": _hide(item["path"])} for item in dispatch.inbound.as_list()
+        ],
         "store": dispatch.snapshot(),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
@@ -9,6 +10,15 @@ from typing import Any
 import aiohttp
 
 from ..http import request_json
+from .readings import (
+    ENERGY_PATH,
+    POWER_PATH,
+    EnergyReading,
+    PowerReading,
+    accepted_count,
+    energy_body,
+    power_body,
+)
 
 DEFAULT_FPP_BASE_URL = "https://flexiblepowerportal.co.uk/api/participant"
 
@@ -62,3 +72,26 @@ class FppClient:
             "utilisation-events",
             params={"from": _utc_iso(now - dt.timedelta(days=1)), "to": _utc_iso(now)},
         )
+
+    async def async_put_power_readings(
+        self, mu_id: str, readings: Sequence[PowerReading]
+    ) -> int:
+        """
+        Send up to 1,440 minute power readings; return how many FPP accepted.
+
+        Raises ``RejectedError`` (400, with FPP's detail), ``AuthError`` (401),
+        ``RateLimitedError`` (429) or ``TemporaryError`` (5xx, timeout).
+        """
+        reply = await self._request(
+            "PUT", POWER_PATH, json_body=power_body(mu_id, readings)
+        )
+        return accepted_count(reply, len(readings))
+
+    async def async_put_energy_readings(
+        self, mu_id: str, readings: Sequence[EnergyReading]
+    ) -> int:
+        """Send up to 1,440 half-hourly energy readings; return how many FPP accepted."""
+        reply = await self._request(
+            "PUT", ENERGY_PATH, json_body=energy_body(mu_id, readings)
+        )
+        return accepted_count(reply, len(readings))

@@ -1,0 +1,134 @@
+"""Diagnostic entities of each Meterable Unit's readings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+)
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..entity import GridFlexEntity
+from ..runtime import FppRuntime, GridFlexConfigEntry
+from .manager import MeterableUnitReadings
+from .queue import UploadResult
+
+
+class ReadingsEntity(GridFlexEntity):
+    """An entity that follows one MU's readings manager."""
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    def __init__(self, unit: MeterableUnitReadings, key: str) -> None:
+        """Attach to the MU's device."""
+        super().__init__(unit.entry, unit.subentry, key)
+        self.unit = unit
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the manager's changes."""
+        self.async_on_remove(self.unit.async_add_listener(self.async_write_ha_state))
+
+
+class LastReadingSentSensor(ReadingsEntity, SensorEntity):
+    """Timestamp of the newest reading FPP accepted."""
+
+    _attr_device_class = SensorDeviceClass.TIMESTAMP
+
+    @property
+    def native_value(self) -> dt.datetime | None:
+        """Return the newest accepted reading's period end."""
+        sent = self.unit.queue.last_sent
+        return None if sent is None else dt.datetime.fromtimestamp(sent, dt.UTC)
+
+
+class ReadingsQueuedSensor(ReadingsEntity, SensorEntity):
+    """How many readings wait to be sent."""
+
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    @property
+    def native_value(self) -> int:
+        """Return the queue size."""
+        return self.unit.queue.size
+
+
+class LastUploadResultSensor(ReadingsEntity, SensorEntity):
+    """What the last upload came to."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = [result.value for result in UploadResult]
+
+    @property
+    def native_value(self) -> str | None:
+        """Return the last upload result."""
+        result = self.unit.queue.last_result
+        return None if result is None else result.value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return FPP's message of the last failure."""
+        return {"error": self.unit.queue.last_error}
+
+
+class ReadingsProblemBinarySensor(ReadingsEntity, BinarySensorEntity):
+    """On when readings are late (oldest queued > 15 min) or a batch is parked."""
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether there is a problem."""
+        return not self.unit.healthy
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return why."""
+        oldest = self.unit.queue.oldest_pending()
+        return {
+            "oldest_queued": None
+            if oldest is None
+            else dt.datetime.fromtimestamp(oldest, dt.UTC).isoformat(),
+            "parked_batches": len(self.unit.queue.parked),
+        }
+
+
+def _units(entry: GridFlexConfigEntry) -> list[MeterableUnitReadings]:
+    runtime = entry.runtime_data
+    if not isinstance(runtime, FppRuntime) or runtime.readings is None:
+        return []
+    return list(runtime.readings.units.values())
+
+
+def async_add_readings_sensors(
+    entry: GridFlexConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add the readings sensors of each MU, on its sub-entry."""
+    for unit in _units(entry):
+        async_add_entities(
+            [
+                LastReadingSentSensor(unit, "readings_last_sent"),
+                ReadingsQueuedSensor(unit, "readings_queued"),
+                LastUploadResultSensor(unit, "readings_last_upload"),
+            ],
+            config_subentry_id=unit.subentry.subentry_id,
+        )
+
+
+def async_add_readings_binary_sensors(
+    entry: GridFlexConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add the readings problem sensor of each MU, on its sub-entry."""
+    for unit in _units(entry):
+        async_add_entities(
+            [ReadingsProblemBinarySensor(unit, "readings_healthy")],
+            config_subentry_id=unit.subentry.subentry_id,
+        )

@@ -1,0 +1,116 @@
+"""The ``gridflex.resubmit_readings`` action: recompute a window from the recorder and resend it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from ..const import DOMAIN
+from ..runtime import FppRuntime
+from .manager import MeterableUnitReadings
+from .samples import oldest_recorded, recorder_keep_days
+
+SERVICE_RESUBMIT_READINGS = "resubmit_readings"
+ATTR_DEVICE_ID = "device_id"
+ATTR_MU_ID = "mu_id"
+ATTR_START = "start"
+ATTR_END = "end"
+
+RESUBMIT_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_MU_ID): cv.string,
+        vol.Required(ATTR_START): cv.datetime,
+        vol.Required(ATTR_END): cv.datetime,
+    }
+)
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def _loaded_units(hass: HomeAssistant) -> list[MeterableUnitReadings]:
+    units: list[MeterableUnitReadings] = []
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        runtime = getattr(entry, "runtime_data", None)
+        if (
+            entry.state is ConfigEntryState.LOADED
+            and isinstance(runtime, FppRuntime)
+            and runtime.readings is not None
+        ):
+            units.extend(runtime.readings.units.values())
+    return units
+
+
+def _find_unit(hass: HomeAssistant, call: ServiceCall) -> MeterableUnitReadings:
+    units = _loaded_units(hass)
+    if device_id := call.data.get(ATTR_DEVICE_ID):
+        device = dr.async_get(hass).async_get(device_id)
+        identifiers = device.identifiers if device else set()
+        for unit in units:
+            own = (DOMAIN, f"{unit.entry.unique_id}_{unit.subentry.unique_id}")
+            if own in identifiers:
+                return unit
+        raise _invalid("resubmit_unknown_device", device_id=device_id)
+    if mu_id := call.data.get(ATTR_MU_ID):
+        matches = [unit for unit in units if unit.config.mu_id == mu_id]
+        if len(matches) == 1:
+            return matches[0]
+        raise _invalid("resubmit_unknown_mu", mu_id=mu_id)
+    raise _invalid("resubmit_target_required")
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_utc(moment)
+
+
+async def _async_resubmit(call: ServiceCall) -> ServiceResponse:
+    hass = call.hass
+    unit = _find_unit(hass, call)
+    start = _as_utc(call.data[ATTR_START])
+    end = _as_utc(call.data[ATTR_END])
+    now = dt_util.utcnow()
+    if end <= start:
+        raise _invalid("resubmit_end_before_start")
+    if end > now:
+        raise _invalid("resubmit_end_in_future", end=end.isoformat())
+    keep_days = recorder_keep_days(hass)
+    oldest = oldest_recorded(hass)
+    if start < now - dt.timedelta(days=keep_days) or oldest is None or start < oldest:
+        raise _invalid(
+            "resubmit_not_recorded",
+            start=start.isoformat(),
+            keep_days=str(keep_days),
+            oldest=oldest.isoformat() if oldest else "-",
+        )
+    queued = await unit.async_resubmit(start, end)
+    return {"mu_id": unit.config.mu_id, "queued": queued}
+
+
+def async_setup_readings_services(hass: HomeAssistant) -> None:
+    """Register the readings actions (once, for every account)."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_RESUBMIT_READINGS,
+        _async_resubmit,
+        schema=RESUBMIT_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )

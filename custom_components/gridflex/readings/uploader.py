@@ -1,0 +1,131 @@
+"""When a Meterable Unit's queue is uploaded: now, after a backoff, or after reauth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import datetime as dt
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+
+from ..const import DOMAIN, LOGGER
+from ..runtime import GridFlexConfigEntry
+from .queue import ReadingsQueue, UploadResult, retry_delay
+
+
+class ReadingsUploader:
+    """Runs one upload at a time, schedules retries, raises reauth and repair issues."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: GridFlexConfigEntry,
+        queue: ReadingsQueue,
+        issue_id: str,
+        notify: Callable[[], None],
+    ) -> None:
+        """Bind to the queue it uploads."""
+        self.hass = hass
+        self.entry = entry
+        self.queue = queue
+        self.issue_id = issue_id
+        self._notify = notify
+        self._retry_unsub: CALLBACK_TYPE | None = None
+        self.failures = 0
+        self._uploading = False
+        self._upload_again = False
+
+    @property
+    def retry_scheduled(self) -> bool:
+        """Whether an upload retry is waiting for its time."""
+        return self._retry_unsub is not None
+
+    @callback
+    def cancel_retry(self) -> None:
+        """Forget a scheduled retry (on unload)."""
+        if self._retry_unsub:
+            self._retry_unsub()
+            self._retry_unsub = None
+
+    @callback
+    def request_upload(self) -> None:
+        """Upload what is queued now, unless a retry is already scheduled."""
+        if self._retry_unsub is not None:
+            return
+        if self._uploading:
+            self._upload_again = True
+            return
+        if not self.queue.size:
+            return
+        self._uploading = True
+        self.entry.async_create_background_task(
+            self.hass,
+            self._async_upload(),
+            f"{DOMAIN} readings upload {self.queue.mu_id}",
+        )
+
+    async def _async_upload(self) -> None:
+        try:
+            while True:
+                self._upload_again = False
+                outcome = await self.queue.async_upload()
+                if outcome.result in (UploadResult.OK, UploadResult.REJECTED):
+                    self.failures = 0
+                    if outcome.parked:
+                        LOGGER.error(
+                            "FPP rejected %s readings of %s: %s",
+                            sum(len(b.readings) for b in outcome.parked),
+                            self.queue.mu_id,
+                            outcome.error,
+                        )
+                        self.update_issue()
+                    if self._upload_again and self.queue.size:
+                        continue
+                elif outcome.result is UploadResult.AUTH_FAILED:
+                    LOGGER.warning(
+                        "FPP refused the API token; readings of %s kept until reauth",
+                        self.queue.mu_id,
+                    )
+                    self.entry.async_start_reauth(self.hass)
+                else:
+                    self.failures += 1
+                    delay = retry_delay(self.failures, outcome.retry_after)
+                    LOGGER.info(
+                        "Readings of %s not delivered (%s); retrying in %.0f s",
+                        self.queue.mu_id,
+                        outcome.error,
+                        delay,
+                    )
+                    self._retry_unsub = async_call_later(
+                        self.hass, delay, self._on_retry
+                    )
+                break
+        finally:
+            self._uploading = False
+            self._notify()
+
+    @callback
+    def _on_retry(self, _now: dt.datetime) -> None:
+        self._retry_unsub = None
+        self.request_upload()
+
+    @callback
+    def update_issue(self) -> None:
+        """Raise the repair issue while a batch is parked; clear it when none is."""
+        if self.queue.parked:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="readings_rejected",
+                translation_placeholders={
+                    "mu_id": self.queue.mu_id,
+                    "count": str(sum(len(b.readings) for b in self.queue.parked)),
+                    "detail": self.queue.parked[-1].detail,
+                },
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)

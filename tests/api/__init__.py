@@ -1,0 +1,1 @@
+"""Tests of the pure API clients (no Home Assistant under test)."""
