@@ -155,6 +155,7 @@ async def run_bench(
         ready = asyncio.Event()
         watcher = asyncio.create_task(watch.run(session, url, token, ready))
         await asyncio.wait_for(ready.wait(), 30)
+        print(f"watching {len(watch.entity_of)} Dispatch active sensors", flush=True)
         units = [mu_id(i) for i in range(concurrency)]
         missing = [u for u in units if u not in watch.entity_of]
         if missing:
