@@ -16,3 +16,15 @@ def gridflex_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | No
             if (DOMAIN, identifier) in device.identifiers:
                 return device
     return None
+
+
+async def async_setup_repairs(hass: HomeAssistant) -> None:
+    """Set up HA's repairs with integration platforms loaded, on old and new HA alike."""
+    from homeassistant.components.repairs import issue_handler
+    from homeassistant.setup import async_setup_component
+
+    assert await async_setup_component(hass, "repairs", {})
+    # HA 2026.2 loads repairs platforms on request; newer HA loads them lazily by itself.
+    process = getattr(issue_handler, "async_process_repairs_platforms", None)
+    if process is not None:
+        await process(hass)

@@ -223,7 +223,7 @@ async def open_point_form(
 ) -> FlowResult:
     result = await start(hass, entry, SUBENTRY_DELIVERY_POINT)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["gas", "electricity"]
+    assert result["menu_options"] == ["gas", "electricity", "electricity_search"]
     result = await configure(hass, result, {"next_step_id": energy_type})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == energy_type

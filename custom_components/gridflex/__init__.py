@@ -27,7 +27,7 @@ from .const import (
     LOGGER,
     AccountKind,
 )
-from .consumption import async_setup_consumption
+from .consumption import async_setup_consumption, async_setup_consumption_services
 from .devices import async_register_devices, is_stale_device
 from .dispatch import async_setup_dispatch, async_start_dispatch
 from .readings import async_setup_readings
@@ -47,6 +47,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register GridFlex's actions, once for every account."""
     async_setup_readings_services(hass)
+    async_setup_consumption_services(hass)
     return True
 
 

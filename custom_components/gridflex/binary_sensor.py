@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .consumption.entities import consumption_binary_sensors
 from .dispatch.entities import dispatch_entities_by_subentry
 from .readings.entities import async_add_readings_binary_sensors
 from .runtime import GridFlexConfigEntry
@@ -22,4 +23,5 @@ async def async_setup_entry(
         entry, "binary_sensor"
     ).items():
         async_add_entities(entities, config_subentry_id=subentry_id)
+    async_add_entities(consumption_binary_sensors(entry))
     async_add_readings_binary_sensors(entry, async_add_entities)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .consumption.entities import consumption_calendars
 from .dispatch.calendar_entity import dispatch_calendars
 from .runtime import GridFlexConfigEntry
 
@@ -18,3 +19,4 @@ async def async_setup_entry(
 ) -> None:
     """Add the calendar entities of this account's flows."""
     async_add_entities(dispatch_calendars(entry))
+    async_add_entities(consumption_calendars(entry))

@@ -72,3 +72,11 @@ class EnergyType(StrEnum):
 EVENT_DISPATCH: Final = "gridflex_dispatch"
 DISPATCH_STORE_VERSION: Final = 1
 DISPATCH_INBOUND_LOG_SIZE: Final = 20
+
+# --- consumption ---
+CONF_CONSENT_DURATION: Final = "consent_duration"
+CONF_ENEDIS_CONTRACT_ID: Final = "enedis_contract_id"
+DEFAULT_CONSENT_DURATION: Final = "1 year"
+CONSENT_DURATIONS: Final = ["1_month", "6_months", "1_year", "3_years", "5_years"]
+SERVICE_REFRESH_CONSUMPTION: Final = "refresh_consumption"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

@@ -15,6 +15,7 @@ from .const import (
     CONF_STREET,
     CONF_WEBHOOK_ID,
 )
+from .consumption.diagnostics import consumption_diagnostics
 from .dispatch.diagnostics import dispatch_diagnostics
 from .readings.diagnostics import readings_diagnostics
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
@@ -75,5 +76,6 @@ async def async_get_config_entry_diagnostics(
             "base_url": runtime.client.base_url,
             "test_mode": runtime.client.test_mode,
         }
+        data["consumption"] = consumption_diagnostics(entry)
 
     return async_redact_data(data, TO_REDACT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .consumption.demand_response_event import consumption_events
 from .dispatch.entities import dispatch_entities_by_subentry
 from .runtime import GridFlexConfigEntry
 
@@ -19,3 +20,4 @@ async def async_setup_entry(
     """Add the event entities of this account's flows."""
     for subentry_id, entities in dispatch_entities_by_subentry(entry, "event").items():
         async_add_entities(entities, config_subentry_id=subentry_id)
+    async_add_entities(consumption_events(entry))

@@ -21,6 +21,7 @@ import voluptuous as vol
 from .api.fpp.products import KNOWN_PRODUCTS
 from .const import (
     CONF_CITY,
+    CONF_CONSENT_DURATION,
     CONF_CONTROL_ACTION,
     CONF_CONTROLLED_ENTITIES,
     CONF_ENERGY_SENSOR,
@@ -40,6 +41,10 @@ from .const import (
     ControlAction,
     EnergyType,
     Granularity,
+)
+from .consumption.contract_search import (
+    CONSENT_DURATION_SELECTOR,
+    ElectricitySearchMixin,
 )
 
 MAX_MU_ID_LENGTH = 128
@@ -163,24 +168,25 @@ def _delivery_point_schema(energy_type: EnergyType, *, with_point: bool) -> vol.
         fields[vol.Required(_point_key(energy_type))] = TextSelector()
     for key in (CONF_HOLDER_NAME, CONF_STREET, CONF_POSTCODE, CONF_CITY):
         fields[vol.Required(key)] = TextSelector()
+    fields[vol.Optional(CONF_CONSENT_DURATION)] = CONSENT_DURATION_SELECTOR
     return vol.Schema(fields)
 
 
 def _delivery_point_errors(
-    point_key: str, user_input: dict[str, Any]
+    point_key: str | None, user_input: dict[str, Any]
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not DELIVERY_POINT_RE.match(user_input[point_key].strip()):
+    if point_key and not DELIVERY_POINT_RE.match(user_input[point_key].strip()):
         errors[point_key] = f"invalid_{point_key}"
     if not POSTCODE_RE.match(user_input[CONF_POSTCODE].strip()):
         errors[CONF_POSTCODE] = "invalid_postcode"
     for key in (CONF_HOLDER_NAME, CONF_STREET, CONF_CITY):
-        if not user_input[key].strip():
+        if not user_input.get(key, "").strip():
             errors[key] = "required"
     return errors
 
 
-class DeliveryPointSubentryFlow(ConfigSubentryFlow):
+class DeliveryPointSubentryFlow(ElectricitySearchMixin, ConfigSubentryFlow):
     """Add or change one French delivery point: a GRDF PCE or an Enedis PRM."""
 
     async def async_step_user(
@@ -188,7 +194,8 @@ class DeliveryPointSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Ask whether the point is gas or electricity."""
         return self.async_show_menu(
-            step_id="user", menu_options=[EnergyType.GAS, EnergyType.ELECTRICITY]
+            step_id="user",
+            menu_options=[EnergyType.GAS, EnergyType.ELECTRICITY, "electricity_search"],
         )
 
     async def async_step_gas(

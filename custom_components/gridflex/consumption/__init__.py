@@ -4,18 +4,115 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import voluptuous as vol
 
-from ..runtime import GridFlexConfigEntry
+from ..const import (
+    ATTR_CONFIG_ENTRY_ID,
+    CONF_ACCOUNT_KIND,
+    DOMAIN,
+    SERVICE_REFRESH_CONSUMPTION,
+    AccountKind,
+)
+from ..runtime import GridFlexConfigEntry, SwitchgridRuntime
+from .coordinator import ConsumptionCoordinator
+from .issues import remove_orphan_issues
 
 
 @dataclass(slots=True)
 class ConsumptionRuntime:
-    """Consumption state of one Switchgrid account (filled by the consumption flow)."""
+    """Consumption state of one Switchgrid account."""
+
+    coordinator: ConsumptionCoordinator
 
 
 async def async_setup_consumption(
     hass: HomeAssistant, entry: GridFlexConfigEntry
 ) -> ConsumptionRuntime:
     """Start following consents and consumption data for this account."""
-    return ConsumptionRuntime()
+    runtime = entry.runtime_data
+    if not isinstance(runtime, SwitchgridRuntime):
+        raise TypeError("consumption runs on Switchgrid accounts only")
+    remove_orphan_issues(hass)
+    coordinator = ConsumptionCoordinator(hass, entry, runtime.client)
+    await coordinator.async_load()
+    entry.async_on_unload(coordinator.async_cancel_timer)
+    # The first refresh (a backfill of up to 3 years) must not hold up HA's start.
+    entry.async_create_background_task(
+        hass, coordinator.async_refresh(), "gridflex consumption first refresh"
+    )
+    return ConsumptionRuntime(coordinator=coordinator)
+
+
+def consumption_coordinator(
+    entry: GridFlexConfigEntry,
+) -> ConsumptionCoordinator | None:
+    """Return the consumption coordinator of a loaded Switchgrid entry (None otherwise)."""
+    runtime = getattr(entry, "runtime_data", None)
+    if isinstance(runtime, SwitchgridRuntime) and runtime.consumption is not None:
+        return runtime.consumption.coordinator
+    return None
+
+
+def _loaded_switchgrid_entries(hass: HomeAssistant) -> list[GridFlexConfigEntry]:
+    return [
+        entry
+        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+        if entry.data.get(CONF_ACCOUNT_KIND) == AccountKind.SWITCHGRID
+    ]
+
+
+async def _async_refresh_consumption(call: ServiceCall) -> None:
+    """Refresh consents and data now, for one Switchgrid account or all of them."""
+    hass = call.hass
+    entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
+    entries = _loaded_switchgrid_entries(hass)
+    if entry_id is not None:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if (
+            entry is None
+            or entry.domain != DOMAIN
+            or entry.data.get(CONF_ACCOUNT_KIND) != AccountKind.SWITCHGRID
+        ):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_a_switchgrid_account",
+                translation_placeholders={"entry_id": entry_id},
+            )
+        if entry.state is not ConfigEntryState.LOADED:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="switchgrid_account_not_loaded",
+                translation_placeholders={"account": entry.title},
+            )
+        entries = [entry]
+    if not entries:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_switchgrid_account"
+        )
+    for entry in entries:
+        coordinator = consumption_coordinator(entry)
+        if coordinator is None:
+            continue
+        await coordinator.async_refresh()
+        if not coordinator.last_update_success:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="refresh_failed",
+                translation_placeholders={
+                    "account": entry.title,
+                    "error": str(coordinator.last_exception),
+                },
+            )
+
+
+def async_setup_consumption_services(hass: HomeAssistant) -> None:
+    """Register the ``gridflex.refresh_consumption`` action."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_REFRESH_CONSUMPTION,
+        _async_refresh_consumption,
+        schema=vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): str}),
+    )

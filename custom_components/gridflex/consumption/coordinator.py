@@ -1,0 +1,319 @@
+"""
+One coordinator per Switchgrid account: consents, orders, statistics, events.
+
+It refreshes at setup, at 08:30 and 18:30 Paris time (at most twice a day, after Enedis and GRDF
+publish), on demand, and shortly after a refresh left an order pending (a bounded number of times).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from ..api.errors import (
+    AuthError,
+    ContractError,
+    GridFlexApiError,
+    NotAvailableError,
+    RateLimitedError,
+    RejectedError,
+)
+from ..api.switchgrid import SwitchgridClient
+from ..api.switchgrid.models import AskStatus
+from ..const import (
+    CONF_ENERGY_TYPE,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_DELIVERY_POINT,
+    EnergyType,
+)
+from ..runtime import GridFlexConfigEntry
+from .consent import async_follow_consent, delivery_point
+from .fetch import (
+    ENEDIS_FAILED,
+    GRDF_ERROR,
+    async_refresh_electricity,
+    async_refresh_gas,
+)
+from .issues import raise_data_issue, update_consent_issue
+from .models import ConsumptionData, PendingOrder, PointState
+from .statistics_rules import PARIS
+
+REFRESH_TIMES = (dt.time(8, 30), dt.time(18, 30))
+FOLLOW_UP_DELAY = dt.timedelta(minutes=10)
+MAX_FOLLOW_UPS = 6
+DEFAULT_RETRY = dt.timedelta(minutes=15)
+MAX_RETRY = dt.timedelta(hours=4)
+STORAGE_VERSION = 1
+# While a consent is on its way to ACCEPTED, only its Ask is re-read this often.
+CONSENT_CHECK_DELAY = dt.timedelta(minutes=15)
+WAITING_ASK_STATUSES = frozenset(
+    {
+        AskStatus.CREATED,
+        AskStatus.PENDING_ADDRESS_CHECK,
+        AskStatus.PREPARING_CONSENT_COLLECTION,
+        AskStatus.PENDING_USER_ACTION,
+    }
+)
+
+
+def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
+    """Return the next 08:30 or 18:30 Paris time strictly after ``now``."""
+    local = now.astimezone(PARIS)
+    for offset in (0, 1):
+        day = local.date() + dt.timedelta(days=offset)
+        for at in REFRESH_TIMES:
+            moment = dt.datetime.combine(day, at, PARIS)
+            if moment > local:
+                return moment.astimezone(dt.UTC)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
+    """Keeps one Switchgrid account's delivery points in step with Switchgrid."""
+
+    config_entry: GridFlexConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: GridFlexConfigEntry, client: SwitchgridClient
+    ) -> None:
+        """Prepare, without any I/O."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} consumption",
+            update_interval=None,
+        )
+        self.client = client
+        self.data = ConsumptionData()
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.consumption.{entry.entry_id}"
+        )
+        self._ask_ids: dict[str, str] = {}
+        self._follow_ups = 0
+        self._retries = 0
+        self._unsub_timer: CALLBACK_TYPE | None = None
+        self._unsub_consent_check: CALLBACK_TYPE | None = None
+        # A scheduled refresh, the action and a consent check must not create Asks twice.
+        self._lock = asyncio.Lock()
+
+    @property
+    def delivery_points(self) -> list[ConfigSubentry]:
+        """Return the account's delivery point sub-entries."""
+        return [
+            sub
+            for sub in self.config_entry.subentries.values()
+            if sub.subentry_type == SUBENTRY_DELIVERY_POINT
+        ]
+
+    async def async_load(self) -> None:
+        """Read remembered Ask ids and pending orders."""
+        stored = await self._store.async_load() or {}
+        self._ask_ids = dict(stored.get("asks", {}))
+        for sub in self.delivery_points:
+            state = self._point_state(sub)
+            if pending := stored.get("pending", {}).get(sub.subentry_id):
+                state.pending_order = PendingOrder(
+                    pending["order_id"],
+                    dt.datetime.fromisoformat(pending["ordered_at"]),
+                )
+
+    def _point_state(self, sub: ConfigSubentry) -> PointState:
+        state = self.data.points.get(sub.subentry_id)
+        if state is None:
+            state = PointState(
+                sub.subentry_id,
+                delivery_point(sub),
+                EnergyType(sub.data[CONF_ENERGY_TYPE]),
+            )
+            self.data.points[sub.subentry_id] = state
+        return state
+
+    def _save(self) -> None:
+        self._store.async_delay_save(
+            lambda: {
+                "asks": self._ask_ids,
+                "pending": {
+                    key: {
+                        "order_id": s.pending_order.order_id,
+                        "ordered_at": s.pending_order.ordered_at.isoformat(),
+                    }
+                    for key, s in self.data.points.items()
+                    if s.pending_order is not None
+                },
+            },
+            1,
+        )
+
+    async def async_renew_consent(self, subentry_id: str) -> None:
+        """Ask for a new consent (after a revoked, expired or invalid one), then refresh."""
+        sub = self.config_entry.subentries[subentry_id]
+        async with self._lock:
+            await self._async_consent(sub, renew=True)
+        await self.async_refresh()
+
+    async def _async_consent(self, sub: ConfigSubentry, *, renew: bool = False) -> None:
+        state = self._point_state(sub)
+        ask = await async_follow_consent(
+            self.client, sub, self._ask_ids.get(sub.subentry_id), renew=renew
+        )
+        state.ask = ask
+        self._ask_ids[sub.subentry_id] = ask.id
+        update_consent_issue(
+            self.hass, self.config_entry.entry_id, sub, ask, dt_util.utcnow()
+        )
+
+    async def _async_update_data(self) -> ConsumptionData:
+        """Follow consents, then order and import data for accepted points (one at a time)."""
+        async with self._lock:
+            return await self._async_update_locked()
+
+    async def _async_update_locked(self) -> ConsumptionData:
+        now = dt_util.utcnow()
+        pending = False
+        try:
+            await self._async_update_events()
+            for sub in self.delivery_points:
+                await self._async_consent(sub)
+                state = self._point_state(sub)
+                if state.ask is None or state.ask.status != AskStatus.ACCEPTED:
+                    continue
+                refresh = (
+                    async_refresh_gas
+                    if state.energy_type == EnergyType.GAS
+                    else async_refresh_electricity
+                )
+                try:
+                    pending |= await refresh(self.hass, self.client, sub, state, now)
+                except NotAvailableError as err:
+                    LOGGER.debug("Data of %s not available yet: %s", state.point, err)
+                except (RejectedError, ContractError) as err:
+                    # This point's request or reply is at fault: show it, keep the others going.
+                    message = getattr(err, "detail", None) or str(err)
+                    state.last_error = message
+                    kind = (
+                        GRDF_ERROR
+                        if state.energy_type == EnergyType.GAS
+                        else ENEDIS_FAILED
+                    )
+                    raise_data_issue(self.hass, kind, sub, message)
+        except AuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
+            ) from err
+        except RateLimitedError as err:
+            self._schedule(self._retry_delay(err.retry_after))
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="switchgrid_rate_limited",
+                retry_after=err.retry_after,
+            ) from err
+        except GridFlexApiError as err:
+            self._schedule(self._retry_delay(None))
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="switchgrid_unreachable",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        finally:
+            self._save()
+        self._retries = 0
+        self._schedule_consent_check()
+        if pending and self._follow_ups < MAX_FOLLOW_UPS:
+            self._follow_ups += 1
+            self._schedule(FOLLOW_UP_DELAY)
+        else:
+            self._follow_ups = 0
+            self._schedule(None)
+        return self.data
+
+    async def _async_update_events(self) -> None:
+        """Read the public demand-response feed; a failure keeps the last events."""
+        try:
+            self.data.events = await self.client.async_get_events()
+        except GridFlexApiError as err:
+            LOGGER.debug("Switchgrid events feed unavailable: %s", err)
+
+    def _retry_delay(self, retry_after: float | None) -> dt.timedelta:
+        self._retries += 1
+        if retry_after is not None:
+            return max(dt.timedelta(seconds=retry_after), dt.timedelta(seconds=1))
+        backoff: dt.timedelta = DEFAULT_RETRY * (2 ** min(self._retries - 1, 8))
+        return min(backoff, MAX_RETRY)
+
+    @callback
+    def _schedule(self, delay: dt.timedelta | None) -> None:
+        """Plan the next refresh: after ``delay``, but never later than the next daily slot."""
+        now = dt_util.utcnow()
+        when = next_scheduled_refresh(now)
+        if delay is not None:
+            when = min(when, now + delay)
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+        self._unsub_timer = async_track_point_in_utc_time(
+            self.hass, self._async_timer_fired, when
+        )
+
+    async def _async_timer_fired(self, _now: dt.datetime) -> None:
+        self._unsub_timer = None
+        await self.async_refresh()
+
+    def _waiting_points(self) -> list[ConfigSubentry]:
+        return [
+            sub
+            for sub in self.delivery_points
+            if (state := self.data.points.get(sub.subentry_id)) is not None
+            and state.ask is not None
+            and state.ask.status in WAITING_ASK_STATUSES
+        ]
+
+    @callback
+    def _schedule_consent_check(self) -> None:
+        """Re-read waiting consents soon, so a signature shows without a full refresh."""
+        if self._unsub_consent_check is not None:
+            self._unsub_consent_check()
+            self._unsub_consent_check = None
+        if self._waiting_points():
+            self._unsub_consent_check = async_track_point_in_utc_time(
+                self.hass,
+                self._async_check_consents,
+                dt_util.utcnow() + CONSENT_CHECK_DELAY,
+            )
+
+    async def _async_check_consents(self, _now: dt.datetime) -> None:
+        """Read the waiting Asks; once one is ACCEPTED, refresh to fetch its data."""
+        self._unsub_consent_check = None
+        accepted = False
+        try:
+            async with self._lock:
+                for sub in self._waiting_points():
+                    await self._async_consent(sub)
+                    ask = self.data.points[sub.subentry_id].ask
+                    accepted |= ask is not None and ask.status == AskStatus.ACCEPTED
+        except GridFlexApiError as err:
+            LOGGER.debug("Consent check failed, trying again later: %s", err)
+        if accepted:
+            await self.async_refresh()
+            return
+        self.async_update_listeners()
+        self._schedule_consent_check()
+
+    @callback
+    def async_cancel_timer(self) -> None:
+        """Stop the planned refresh and consent checks (unload)."""
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+            self._unsub_timer = None
+        if self._unsub_consent_check is not None:
+            self._unsub_consent_check()
+            self._unsub_consent_check = None

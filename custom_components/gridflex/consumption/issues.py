@@ -1,0 +1,127 @@
+"""Repair issues of the consumption flow: consent states and upstream data errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+
+from ..api.switchgrid.models import Ask, AskStatus
+from ..const import DOMAIN
+
+EXPIRY_WARNING = dt.timedelta(days=30)
+CONSENT_ISSUE_PREFIX = "consent_"
+
+# Ask status → translation key of its repair issue (none for the states on the way to ACCEPTED).
+_STATUS_ISSUES: dict[str, str] = {
+    AskStatus.PENDING_USER_ACTION: "consent_pending",
+    AskStatus.NOT_VALID: "consent_not_valid",
+    AskStatus.ADDRESS_CHECK_FAILED: "consent_address_check_failed",
+    AskStatus.REVOKED: "consent_revoked",
+    AskStatus.EXPIRED: "consent_expired",
+}
+
+
+CONSENT_ISSUE_KEYS = (*_STATUS_ISSUES.values(), "consent_expiring")
+
+
+def consent_issue_id(key: str, subentry_id: str) -> str:
+    """Return the id of one kind of consent issue of a delivery point."""
+    return f"{key}_{subentry_id}"
+
+
+def consent_issue_key(ask: Ask | None, now: dt.datetime) -> str | None:
+    """Return which consent issue an Ask calls for (None: no issue)."""
+    if ask is None:
+        return None
+    if ask.status == AskStatus.ACCEPTED:
+        if ask.expires_at is not None and ask.expires_at - now <= EXPIRY_WARNING:
+            return "consent_expiring"
+        return None
+    return _STATUS_ISSUES.get(ask.status)
+
+
+def update_consent_issue(
+    hass: HomeAssistant,
+    entry_id: str,
+    subentry: ConfigSubentry,
+    ask: Ask | None,
+    now: dt.datetime,
+) -> str | None:
+    """Create, replace or clear the consent issue of a delivery point; return its key."""
+    key = consent_issue_key(ask, now)
+    for other in CONSENT_ISSUE_KEYS:
+        if other != key:
+            ir.async_delete_issue(
+                hass, DOMAIN, consent_issue_id(other, subentry.subentry_id)
+            )
+    if key is None or ask is None:
+        return None
+    expires = ask.expires_at.date().isoformat() if ask.expires_at else "?"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        consent_issue_id(key, subentry.subentry_id),
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING
+        if key in ("consent_pending", "consent_expiring")
+        else ir.IssueSeverity.ERROR,
+        translation_key=key,
+        translation_placeholders={
+            "point": subentry.title,
+            "url": ask.user_url or "",
+            "expires": expires,
+        },
+        data={
+            "entry_id": entry_id,
+            "subentry_id": subentry.subentry_id,
+            "kind": key,
+        },
+    )
+    return key
+
+
+def data_issue_id(kind: str, subentry_id: str) -> str:
+    """Return the id of an upstream data error issue (``grdf_error`` or ``enedis_failed``)."""
+    return f"{kind}_{subentry_id}"
+
+
+def raise_data_issue(
+    hass: HomeAssistant, kind: str, subentry: ConfigSubentry, message: str
+) -> None:
+    """Show an upstream data error with its message."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        data_issue_id(kind, subentry.subentry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=kind,
+        translation_placeholders={"point": subentry.title, "message": message},
+    )
+
+
+def clear_data_issue(hass: HomeAssistant, kind: str, subentry_id: str) -> None:
+    """Clear an upstream data error once data flows again."""
+    ir.async_delete_issue(hass, DOMAIN, data_issue_id(kind, subentry_id))
+
+
+def remove_orphan_issues(hass: HomeAssistant) -> None:
+    """Delete consumption issues about delivery points that no longer exist."""
+    existing = {
+        subentry_id
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for subentry_id in entry.subentries
+    }
+    keys = (*CONSENT_ISSUE_KEYS, "grdf_error", "enedis_failed")
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain != DOMAIN:
+            continue
+        for key in keys:
+            subentry_id = issue_id.removeprefix(f"{key}_")
+            if subentry_id != issue_id:
+                if subentry_id not in existing:
+                    ir.async_delete_issue(hass, DOMAIN, issue_id)
+                break

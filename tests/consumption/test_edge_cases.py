@@ -1,0 +1,213 @@
+"""Less travelled paths: failed GRDF orders, pending Enedis orders, restarts, fix flow aborts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.gridflex.api.errors import ContractError
+from custom_components.gridflex.api.switchgrid.enedis import (
+    parse_contract_data,
+    parse_search_results,
+)
+from custom_components.gridflex.api.switchgrid.grdf import parse_grdf_records
+from custom_components.gridflex.const import DOMAIN
+from tests.helpers import async_setup_repairs
+from tests.simulators.switchgrid import SwitchgridSimulator
+from tests.simulators.switchgrid_data import PARIS, gas_record
+
+from .conftest import (
+    PCE,
+    PRM,
+    electricity_point,
+    gas_point,
+    make_entry,
+    rows,
+    settle,
+    setup_entry,
+)
+
+ELEC = f"gridflex:enedis_{PRM}_consumption"
+
+
+async def test_failed_grdf_order_is_a_repair_issue(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    sim.auto_accept_asks = True
+    sim.failed_points[PCE] = "Erreur technique GRDF"
+    entry = make_entry(sim, gas_point())
+    await setup_entry(hass, entry)
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"grdf_error_{next(iter(entry.subentries))}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders["message"] == "Erreur technique GRDF"
+
+
+async def test_grdf_partial_error_imports_the_days_and_reports(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    sim.auto_accept_asks = True
+    sim.gas_records[PCE] = [
+        gas_record(PCE, dt.date(2026, 4, 1), 40, 4),
+        {
+            "pce": {"id_pce": PCE},
+            "statut_restitution": {"code": "2", "message": "Trou"},
+        },
+    ]
+    entry = make_entry(sim, gas_point())
+    await setup_entry(hass, entry)
+    assert len(await rows(hass, f"gridflex:grdf_{PCE}_energy")) == 1
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"grdf_error_{next(iter(entry.subentries))}"
+    )
+
+
+async def test_pending_enedis_order_survives_a_restart(
+    hass: HomeAssistant, sim: SwitchgridSimulator, frozen: FrozenDateTimeFactory
+) -> None:
+    sim.auto_accept_asks = True
+    sim.stuck_points.add(PRM)
+    sim.load_curves[PRM] = {
+        "period": "PT30M",
+        "startsAt": "2026-04-04T00:00:00+02:00",
+        "values": [None, None, 1000, 1000],
+    }
+    entry = make_entry(sim, electricity_point())
+    await setup_entry(hass, entry)
+    assert len(sim.requests_to("/enedis/v2/order", "POST")) == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+    await settle(hass)
+    frozen.tick(dt.timedelta(seconds=5))
+    async_fire_time_changed(hass)  # lets the delayed store write happen
+    await settle(hass)
+    sim.stuck_points.clear()
+    await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass)
+    assert (
+        len(sim.requests_to("/enedis/v2/order", "POST")) == 1
+    )  # polled, not re-ordered
+    assert await rows(hass, ELEC) == [
+        (dt.datetime(2026, 4, 4, 1, tzinfo=PARIS), 1.0, 1.0)
+    ]
+
+
+async def test_all_null_load_curve_falls_back_to_daily(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    sim.auto_accept_asks = True
+    sim.load_curves[PRM] = {
+        "period": "PT30M",
+        "startsAt": "2026-04-04T00:00:00+02:00",
+        "values": [None, None],
+    }
+    sim.daily_series[PRM] = {
+        "period": "P1D",
+        "startsAt": "2026-04-04T00:00:00+02:00",
+        "values": [None],
+    }
+    await setup_entry(hass, make_entry(sim, electricity_point()))
+    assert await rows(hass, ELEC) == []
+
+
+async def test_events_feed_outage_keeps_setup_working(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    sim.events = [{"eventId": "x"}]  # unusable items are skipped
+    sim.fail_next(status=500, path_contains="nothing-matches")
+    entry = make_entry(sim)
+    await setup_entry(hass, entry)
+    assert hass.states.get("binary_sensor.switchgrid_maison_test_demand_response_event")
+
+
+async def test_renew_fix_flow_reports_outage_and_unloaded_account(
+    hass: HomeAssistant, sim: SwitchgridSimulator, hass_client: ClientSessionGenerator
+) -> None:
+    await async_setup_repairs(hass)
+    sim.add_ask(PCE)
+    entry = make_entry(sim, gas_point())
+    await setup_entry(hass, entry)
+    sim.set_ask_status(next(iter(sim.asks)), "REVOKED")
+    await hass.services.async_call(DOMAIN, "refresh_consumption", {}, blocking=True)
+    issue_id = f"consent_revoked_{next(iter(entry.subentries))}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    http = await hass_client()
+    resp = await http.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow = await resp.json()
+    assert flow["step_id"] == "renew"
+    sim.fail_next(status=503, path_contains="/v0_1/ask")
+    resp = await http.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    assert (await resp.json())["errors"] == {"base": "cannot_connect"}
+    await hass.config_entries.async_unload(entry.entry_id)
+    resp = await http.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    result = await resp.json()
+    assert (result["type"], result["reason"]) == ("abort", "account_not_loaded")
+
+
+def test_parsers_skip_what_they_cannot_read() -> None:
+    with pytest.raises(ContractError):
+        parse_search_results({"results": "x"})
+    assert parse_search_results([{"id": None}, "x", {"id": "a", "prm": 1}])[0].prm == (
+        "00000000000001"
+    )
+    data = parse_contract_data(
+        [{"x": {"puissanceSouscrite": {"value": 12}}}, {"offPeak": {"libelle": "HC"}}],
+        PRM,
+    )
+    assert (data.subscribed_power_kva, data.off_peak_hours) == (12.0, "HC")
+    assert parse_contract_data({"nothing": [1, 2]}, PRM).subscribed_power_kva is None
+    record = gas_record(PCE, dt.date(2026, 1, 2), 1, 1)
+    record["consommation"]["journee_gaziere"] = "bad"
+    no_day = gas_record(PCE, dt.date(2026, 1, 2), 1, 1)
+    del no_day["consommation"]["journee_gaziere"]
+    no_day["consommation"]["date_debut_consommation"] = None
+    reply = parse_grdf_records(
+        [record, no_day, {"pce": PCE}, {"statut_restitution": "refus"}]
+    )
+    assert [r.gas_day for r in reply.records] == [dt.date(2026, 1, 2)]
+    assert reply.errors[0].message == "refus"
+
+
+async def test_diagnostics_show_consent_without_signing_link(
+    hass: HomeAssistant, sim: SwitchgridSimulator, hass_client: ClientSessionGenerator
+) -> None:
+    from pytest_homeassistant_custom_component.components.diagnostics import (
+        get_diagnostics_for_config_entry,
+    )
+
+    sim.stuck_points.add(PCE)
+    sim.auto_accept_asks = True
+    entry = make_entry(sim, gas_point())
+    await setup_entry(hass, entry)
+    data = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    point = data["consumption"]["points"][PCE]
+    assert point["consent"]["status"] == "ACCEPTED"
+    assert point["pending_order"]["polls"] == 1
+    assert "sign/" not in str(data)
+
+
+async def test_a_refused_order_is_shown_and_other_points_keep_flowing(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    sim.auto_accept_asks = True
+    sim.gas_records[PCE] = [gas_record(PCE, dt.date(2026, 4, 1), 40, 4)]
+    sim.fail_next(
+        status=400,
+        body={"message": "PRM inconnu"},
+        path_contains="/enedis/v2/order",
+    )
+    entry = make_entry(sim, electricity_point(), gas_point())
+    await setup_entry(hass, entry)
+    elec_id = next(iter(entry.subentries))
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"enedis_failed_{elec_id}")
+    assert issue is not None
+    assert issue.translation_placeholders["message"] == "PRM inconnu"
+    assert len(await rows(hass, f"gridflex:grdf_{PCE}_energy")) == 1
