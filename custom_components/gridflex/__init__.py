@@ -29,7 +29,7 @@ from .const import (
 )
 from .consumption import async_setup_consumption, async_setup_consumption_services
 from .devices import async_register_devices, is_stale_device
-from .dispatch import async_setup_dispatch
+from .dispatch import async_setup_dispatch, async_start_dispatch
 from .readings import async_setup_readings
 from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
@@ -95,6 +95,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> 
 
     async_register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if isinstance(entry.runtime_data, FppRuntime) and entry.runtime_data.dispatch:
+        async_start_dispatch(hass, entry.runtime_data.dispatch)
     _async_reload_on_subentry_change(hass, entry)
     return True
 

@@ -6,6 +6,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .consumption.entities import consumption_calendars
+from .dispatch.calendar_entity import dispatch_calendars
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -17,4 +18,5 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the calendar entities of this account's flows."""
+    async_add_entities(dispatch_calendars(entry))
     async_add_entities(consumption_calendars(entry))

@@ -68,6 +68,11 @@ class EnergyType(StrEnum):
     ELECTRICITY = "electricity"
 
 
+# --- dispatch ---
+EVENT_DISPATCH: Final = "gridflex_dispatch"
+DISPATCH_STORE_VERSION: Final = 1
+DISPATCH_INBOUND_LOG_SIZE: Final = 20
+
 # --- consumption ---
 CONF_CONSENT_DURATION: Final = "consent_duration"
 CONF_ENEDIS_CONTRACT_ID: Final = "enedis_contract_id"

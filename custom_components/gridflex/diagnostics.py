@@ -16,6 +16,7 @@ from .const import (
     CONF_WEBHOOK_ID,
 )
 from .consumption.diagnostics import consumption_diagnostics
+from .dispatch.diagnostics import dispatch_diagnostics
 from .readings.diagnostics import readings_diagnostics
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
@@ -69,6 +70,7 @@ async def async_get_config_entry_diagnostics(
     if isinstance(runtime, FppRuntime):
         data["fpp"] = {"base_url": runtime.client.base_url}
         data["readings"] = readings_diagnostics(entry)
+        data["dispatch"] = dispatch_diagnostics(hass, entry)
     elif isinstance(runtime, SwitchgridRuntime):
         data["switchgrid"] = {
             "base_url": runtime.client.base_url,

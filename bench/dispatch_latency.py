@@ -1,0 +1,308 @@
+"""
+Dispatch latency of GridFlex inside a real Home Assistant, against a bare HA webhook baseline.
+
+Starts ``hass`` from this venv (see ``ha_process.py``) with one FPP account of N Meterable Units
+and a no-op webhook, or connects to a running one (``--url --token --secret --endpoint-id``).
+Each round sends N concurrent authenticated PUTs to: the no-op webhook (baseline), GridFlex's
+view path and GridFlex's webhook. Every GridFlex PUT is an instruction that is due now, for its
+own MU, so it turns that MU's "Dispatch active" binary sensor on; the time that takes is seen
+on a websocket ``state_changed`` subscription. Between rounds the instructions are cancelled.
+
+Run: ``.venv/bin/python -m bench.dispatch_latency [--concurrency 50 --rounds 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+from bench.ha_process import (
+    ENDPOINT_ID,
+    NOOP_WEBHOOK_ID,
+    SECRET,
+    WEBHOOK_ID,
+    HaProcess,
+    mu_id,
+)
+from tests.simulators.fpp import FppSimulator
+
+GOAL_P99_RATIO = 1.3
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def instruction(instruction_id: str, unit: str) -> dict[str, Any]:
+    """An instruction due now (1 s ago) for one MU, lasting an hour."""
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "id": instruction_id,
+        "product": "ou_15",
+        "zone": "Bath 33kV",
+        "start": _iso(now - dt.timedelta(seconds=1)),
+        "end": _iso(now + dt.timedelta(hours=1)),
+        "meterable_units": [{"id": unit, "power_kw": 3.5}],
+        "direction": "turn_down",
+        "status": "instructed",
+        "issued_at": _iso(now),
+    }
+
+
+class SensorWatch:
+    """Follows every "Dispatch active" binary sensor over HA's websocket."""
+
+    def __init__(self) -> None:
+        self.entity_of: dict[str, str] = {}  # MU id -> entity id
+        self.on_at: dict[str, float] = {}  # entity id -> perf_counter when seen on
+        self.is_on: dict[str, bool] = {}
+        self.changed = asyncio.Event()
+
+    async def run(
+        self, session: aiohttp.ClientSession, url: str, token: str, ready: asyncio.Event
+    ) -> None:
+        async with session.ws_connect(f"{url}/api/websocket", max_msg_size=0) as ws:
+            await ws.receive_json()
+            await ws.send_json({"type": "auth", "access_token": token})
+            if (await ws.receive_json())["type"] != "auth_ok":
+                raise RuntimeError("websocket auth failed")
+            await ws.send_json({"id": 1, "type": "get_states"})
+            await ws.send_json(
+                {"id": 2, "type": "subscribe_events", "event_type": "state_changed"}
+            )
+            async for message in ws:
+                data = json.loads(message.data)
+                if data.get("id") == 1 and data["type"] == "result":
+                    for state in data["result"]:
+                        name = state["attributes"].get("friendly_name", "")
+                        if state["entity_id"].startswith(
+                            "binary_sensor."
+                        ) and name.endswith("Dispatch active"):
+                            self.entity_of[
+                                name.removesuffix(" Dispatch active").strip()
+                            ] = state["entity_id"]
+                            self.is_on[state["entity_id"]] = state["state"] == "on"
+                    ready.set()
+                elif data.get("type") == "event":
+                    event = data["event"]["data"]
+                    entity_id = event["entity_id"]
+                    if entity_id in self.is_on and event.get("new_state"):
+                        on = event["new_state"]["state"] == "on"
+                        if on and not self.is_on[entity_id]:
+                            self.on_at[entity_id] = time.perf_counter()
+                        self.is_on[entity_id] = on
+                        self.changed.set()
+
+    async def wait(self, done: Callable[[], bool], wait_s: float = 30.0) -> None:
+        deadline = time.monotonic() + wait_s
+        while not done():
+            self.changed.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("binary sensors did not follow in time")
+            try:
+                await asyncio.wait_for(self.changed.wait(), remaining)
+            except TimeoutError:
+                continue
+
+
+def _check(results: list[tuple[float, float, int]]) -> None:
+    if bad := [status for _, _, status in results if status != 200]:
+        raise RuntimeError(f"unexpected replies: {bad[:5]}")
+
+
+async def _timed_put(
+    session: aiohttp.ClientSession, url: str, body: Any, headers: dict[str, str]
+) -> tuple[float, float, int]:
+    data = json.dumps(body).encode()
+    sent = time.perf_counter()
+    async with session.put(url, data=data, headers=headers) as resp:
+        await resp.read()
+        return sent, time.perf_counter(), resp.status
+
+
+async def run_bench(
+    *,
+    url: str,
+    token: str,
+    secret: str,
+    endpoint_id: str,
+    webhook_id: str,
+    concurrency: int,
+    rounds: int,
+) -> dict[str, list[float]]:
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    targets = {
+        "gridflex view": f"{url}/api/gridflex/fpp/{endpoint_id}/v2/dispatch",
+        "gridflex webhook": f"{url}/api/webhook/{webhook_id}",
+    }
+    samples: dict[str, list[float]] = {"baseline": []}
+    for name in targets:
+        samples[f"{name}: PUT->200"] = []
+        samples[f"{name}: PUT->sensor on"] = []
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        watch = SensorWatch()
+        ready = asyncio.Event()
+        watcher = asyncio.create_task(watch.run(session, url, token, ready))
+        await asyncio.wait_for(ready.wait(), 30)
+        print(f"watching {len(watch.entity_of)} Dispatch active sensors", flush=True)
+        units = [mu_id(i) for i in range(concurrency)]
+        missing = [u for u in units if u not in watch.entity_of]
+        if missing:
+            raise RuntimeError(f"no Dispatch active sensor for {missing[:3]}...")
+
+        async def baseline(round_no: int) -> None:
+            bodies = [
+                instruction(f"noop-{round_no}-{i}", unit)
+                for i, unit in enumerate(units)
+            ]
+            results = await asyncio.gather(
+                *(
+                    _timed_put(
+                        session, f"{url}/api/webhook/{NOOP_WEBHOOK_ID}", b, headers
+                    )
+                    for b in bodies
+                )
+            )
+            _check(results)
+            samples["baseline"] += [(done - sent) * 1000 for sent, done, _ in results]
+
+        async def gridflex(round_no: int, name: str) -> None:
+            ids = [f"{name.split()[1]}-{round_no}-{i}" for i in range(concurrency)]
+            entities = [watch.entity_of[unit] for unit in units]
+            for entity_id in entities:
+                watch.on_at.pop(entity_id, None)
+            bodies = [instruction(i, unit) for i, unit in zip(ids, units, strict=True)]
+            results = await asyncio.gather(
+                *(_timed_put(session, targets[name], b, headers) for b in bodies)
+            )
+            _check(results)
+            await watch.wait(lambda: all(e in watch.on_at for e in entities))
+            samples[f"{name}: PUT->200"] += [
+                (done - sent) * 1000 for sent, done, _ in results
+            ]
+            samples[f"{name}: PUT->sensor on"] += [
+                (watch.on_at[entity] - sent) * 1000
+                for (sent, _, _), entity in zip(results, entities, strict=True)
+            ]
+            cancels = await asyncio.gather(
+                *(
+                    _timed_put(
+                        session,
+                        targets[name],
+                        {"id": i, "status": "cancelled"},
+                        headers,
+                    )
+                    for i in ids
+                )
+            )
+            _check(cancels)
+            await watch.wait(lambda: not any(watch.is_on[e] for e in entities))
+
+        phases: list[Callable[[int], Awaitable[None]]] = [
+            baseline,
+            lambda r: gridflex(r, "gridflex view"),
+            lambda r: gridflex(r, "gridflex webhook"),
+        ]
+        for round_no in range(rounds):
+            shift = round_no % len(phases)  # rotate so no phase always runs first
+            for phase in phases[shift:] + phases[:shift]:
+                await phase(round_no)
+        watcher.cancel()
+    return samples
+
+
+def report(samples: dict[str, list[float]], concurrency: int, rounds: int) -> bool:
+    def pct(values: list[float]) -> tuple[float, float, float]:
+        cuts = statistics.quantiles(values, n=100, method="inclusive")
+        return cuts[49], cuts[94], cuts[98]
+
+    base = pct(samples["baseline"])
+    print(
+        f"GridFlex dispatch latency: {concurrency} concurrent PUTs x {rounds} rounds, real Home Assistant over HTTP"
+    )
+    print(
+        f"{'series':38} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50 x':>6} {'p95 x':>6} {'p99 x':>6}"
+    )
+    ok = True
+    for name, values in samples.items():
+        p50, p95, p99 = pct(values)
+        print(
+            f"{name:38} {len(values):5d} {p50:8.2f} {p95:8.2f} {p99:8.2f} {p50 / base[0]:6.2f} {p95 / base[1]:6.2f} {p99 / base[2]:6.2f}"
+        )
+        if name.endswith("PUT->200"):
+            ok &= p99 / base[2] <= GOAL_P99_RATIO
+    print(
+        f"baseline = bare HA webhook that reads the body and answers; goal: PUT->200 p99 ratio <= {GOAL_P99_RATIO}: {'met' if ok else 'NOT met'}"
+    )
+    return ok
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    if args.url:
+        samples = await run_bench(
+            url=args.url,
+            token=args.token,
+            secret=args.secret,
+            endpoint_id=args.endpoint_id,
+            webhook_id=args.webhook_id,
+            concurrency=args.concurrency,
+            rounds=args.rounds,
+        )
+        report(samples, args.concurrency, args.rounds)
+        return 0
+    fpp = FppSimulator()
+    await fpp.start()
+    ha = HaProcess(units=args.concurrency, fpp_url=fpp.url)
+    try:
+        started = time.monotonic()
+        await ha.start()
+        print(f"Home Assistant up at {ha.url} in {time.monotonic() - started:.1f} s")
+        samples = await run_bench(
+            url=ha.url,
+            token=ha.token,
+            secret=SECRET,
+            endpoint_id=ENDPOINT_ID,
+            webhook_id=WEBHOOK_ID,
+            concurrency=args.concurrency,
+            rounds=args.rounds,
+        )
+        report(samples, args.concurrency, args.rounds)
+    except Exception:
+        print(ha.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        await ha.stop()
+        await fpp.stop()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--url",
+        help="use a running HA instead of starting one (needs the options below)",
+    )
+    parser.add_argument("--token", help="HA long-lived access token (websocket)")
+    parser.add_argument("--secret", default=SECRET, help="GridFlex dispatch secret")
+    parser.add_argument("--endpoint-id", default=ENDPOINT_ID)
+    parser.add_argument("--webhook-id", default=WEBHOOK_ID)
+    return asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

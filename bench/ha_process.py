@@ -1,0 +1,231 @@
+"""
+A real Home Assistant process for benchmarks: ``hass -c <tmpdir>`` from this venv, with GridFlex
+(one FPP account, N Meterable Units, pre-written config entry) and a no-op webhook as baseline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+import datetime as dt
+import json
+from pathlib import Path
+import socket
+import sys
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+SECRET = "bench-dispatch-secret"  # noqa: S105 - a throwaway instance's key
+ENDPOINT_ID = "bench0endpoint01"
+WEBHOOK_ID = "gridflex_bench_webhook"
+NOOP_WEBHOOK_ID = "bench_noop"
+
+NOOP_INIT = '''"""Baseline for benchmarks: a webhook that reads the body and answers, doing nothing else."""
+
+from aiohttp import web
+
+from homeassistant.components import webhook
+
+DOMAIN = "bench_noop"
+
+
+async def async_setup(hass, config):
+    async def _handle(hass, webhook_id, request):
+        await request.read()
+        return web.json_response({"status": "accepted"})
+
+    webhook.async_register(
+        hass, DOMAIN, "No-op", "bench_noop", _handle, local_only=False, allowed_methods=("PUT", "POST")
+    )
+    # The benchmark's websocket needs a token; a throwaway system user spares onboarding.
+    user = await hass.auth.async_create_system_user("bench", group_ids=["system-admin"])
+    refresh = await hass.auth.async_create_refresh_token(user)
+    token = hass.auth.async_create_access_token(refresh)
+    path = hass.config.path("bench_token")
+
+    def _write():
+        with open(path, "w") as file:
+            file.write(token)
+
+    await hass.async_add_executor_job(_write)
+    return True
+'''
+NOOP_MANIFEST = {
+    "domain": "bench_noop",
+    "name": "Bench no-op webhook",
+    "codeowners": [],
+    "dependencies": ["webhook"],
+    "documentation": "https://example.invalid",
+    "iot_class": "local_push",
+    "version": "0.0.0",
+}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def mu_id(index: int) -> str:
+    """Name of the index-th benchmark Meterable Unit."""
+    return f"MU-{index:04d}"
+
+
+def _config_entries(units: int, fpp_url: str) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC).isoformat()
+    subentries = [
+        {
+            "data": {
+                "mu_id": mu_id(i),
+                "products": ["ou_15"],
+                "power_sensor": "sensor.bench_power",
+                "granularity": "minute",
+                "import_positive": True,
+                "controlled_entities": [],
+                "control_action": "turn_off",
+            },
+            "subentry_id": f"benchsub{i:04d}",
+            "subentry_type": "meterable_unit",
+            "title": mu_id(i),
+            "unique_id": mu_id(i),
+        }
+        for i in range(units)
+    ]
+    entry = {
+        "created_at": now,
+        "data": {
+            "account_kind": "fpp",
+            "account_id": "bench",
+            "api_token": "fpp-token",
+            "base_url": fpp_url,
+            "dispatch_secret": SECRET,
+            "endpoint_id": ENDPOINT_ID,
+            "webhook_id": WEBHOOK_ID,
+        },
+        "discovery_keys": {},
+        "disabled_by": None,
+        "domain": "gridflex",
+        "entry_id": "benchentry0000000000000000",
+        "minor_version": 1,
+        "modified_at": now,
+        "options": {},
+        "pref_disable_new_entities": False,
+        "pref_disable_polling": False,
+        "source": "user",
+        "subentries": subentries,
+        "title": "FPP bench",
+        "unique_id": "fpp_bench",
+        "version": 1,
+    }
+    return {
+        "version": 1,
+        "minor_version": 5,
+        "key": "core.config_entries",
+        "data": {"entries": [entry]},
+    }
+
+
+@dataclass
+class HaProcess:
+    """One Home Assistant process in a temporary config dir."""
+
+    units: int
+    fpp_url: str
+    port: int = field(default_factory=free_port)
+    token: str = ""
+    _dir: tempfile.TemporaryDirectory[str] | None = None
+    _proc: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL of this Home Assistant."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def _write_config(self, root: Path) -> None:
+        (root / "configuration.yaml").write_text(
+            "homeassistant:\n  name: GridFlex bench\n  time_zone: UTC\n  latitude: 51.38\n"
+            "  longitude: -2.36\n  elevation: 0\n  unit_system: metric\n  currency: GBP\n"
+            f"http:\n  server_host: 127.0.0.1\n  server_port: {self.port}\n"
+            "websocket_api:\nrecorder:\nbench_noop:\n"
+            "logger:\n  default: warning\n"
+        )
+        custom = root / "custom_components"
+        custom.mkdir()
+        (custom / "gridflex").symlink_to(REPO / "custom_components" / "gridflex")
+        (custom / "bench_noop").mkdir()
+        (custom / "bench_noop" / "__init__.py").write_text(NOOP_INIT)
+        (custom / "bench_noop" / "manifest.json").write_text(json.dumps(NOOP_MANIFEST))
+        (root / ".storage").mkdir()
+        (root / ".storage" / "core.config_entries").write_text(
+            json.dumps(_config_entries(self.units, self.fpp_url))
+        )
+
+    async def start(self, wait_s: float = 180.0) -> None:
+        """Start ``hass``, wait until GridFlex answers, and get an access token."""
+        self._dir = tempfile.TemporaryDirectory(prefix="gridflex-bench-")
+        root = Path(self._dir.name)
+        self._write_config(root)
+        with (root / "hass.out").open("wb") as out:
+            self._proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bench.hass_launcher",
+                "-c",
+                str(root),
+                "--skip-pip",
+                cwd=REPO,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + wait_s
+        async with aiohttp.ClientSession() as session:
+            while True:
+                if self._proc.returncode is not None:
+                    raise RuntimeError(
+                        f"hass exited: {(root / 'hass.out').read_text()[-3000:]}"
+                    )
+                try:
+                    async with session.put(
+                        f"{self.url}/api/gridflex/fpp/{ENDPOINT_ID}/v2/dispatch"
+                    ) as resp:
+                        if (
+                            resp.status == 401
+                        ):  # GridFlex's own auth answers: it is loaded
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError("Home Assistant did not come up")
+                await asyncio.sleep(0.5)
+            token_file = root / "bench_token"
+            while not token_file.exists():
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the bench_noop component wrote no token")
+                await asyncio.sleep(0.2)
+            self.token = token_file.read_text()
+
+    def log_tail(self, chars: int = 3000) -> str:
+        """The end of Home Assistant's output."""
+        if self._dir is None:
+            return ""
+        path = Path(self._dir.name) / "hass.out"
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+    async def stop(self) -> None:
+        """Stop the process we started (by its own handle) and remove its config dir."""
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.terminate()
+            try:
+                await asyncio.wait_for(self._proc.wait(), 60)
+            except TimeoutError:
+                self._proc.kill()
+                await self._proc.wait()
+        if self._dir is not None:
+            self._dir.cleanup()

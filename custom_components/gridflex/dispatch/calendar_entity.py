@@ -1,0 +1,102 @@
+"""One calendar per FPP account: every instruction it received, past and upcoming."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from homeassistant.components.calendar import CalendarEntity, CalendarEvent
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from ..entity import GridFlexEntity
+from ..runtime import FppRuntime, GridFlexConfigEntry
+from . import DispatchRuntime
+from .records import InstructionRecord, Phase
+
+OPEN_ENDED_SPAN = dt.timedelta(minutes=1)
+
+
+def _calendar_event(
+    record: InstructionRecord, now: dt.datetime
+) -> CalendarEvent | None:
+    ins = record.instruction
+    if ins.start is None:
+        return None  # a cancel for an id never seen has no times
+    end = ins.end or max(now, ins.start) + OPEN_ENDED_SPAN  # open until a stop arrives
+    units = ", ".join(ins.meterable_unit_ids)
+    summary = f"{ins.product or 'Dispatch'}: {units}"
+    if record.cancelled:
+        summary = f"{summary} (cancelled)"
+    lines = [
+        f"{u.id}: {u.power_kw:g} kW"
+        if u.power_kw is not None
+        else f"{u.id}: power not given"
+        for u in ins.meterable_units
+    ]
+    lines += [
+        f"Zone: {ins.zone or 'not given'}",
+        f"Direction: {ins.direction.value}",
+        f"Instruction: {ins.id}",
+    ]
+    return CalendarEvent(
+        start=ins.start,
+        end=end,
+        summary=summary,
+        description="\n".join(lines),
+        uid=ins.id,
+    )
+
+
+class DispatchCalendar(GridFlexEntity, CalendarEntity):
+    """Every instruction of the account as a calendar event."""
+
+    def __init__(self, entry: GridFlexConfigEntry, runtime: DispatchRuntime) -> None:
+        """Show ``runtime``'s instructions."""
+        super().__init__(entry, None, "dispatches")
+        self._runtime = runtime
+
+    async def async_added_to_hass(self) -> None:
+        """Refresh whenever an instruction moves."""
+        self.async_on_remove(
+            self._runtime.notifier.add_listener(self.async_write_ha_state)
+        )
+
+    def _events(self) -> list[CalendarEvent]:
+        now = dt_util.utcnow()
+        events = [
+            _calendar_event(r, now) for r in self._runtime.lifecycle.records.values()
+        ]
+        return sorted(
+            (e for e in events if e is not None), key=lambda e: e.start_datetime_local
+        )
+
+    @property
+    def event(self) -> CalendarEvent | None:
+        """The running instruction, else the next one."""
+        now = dt_util.utcnow()
+        live = [
+            r
+            for r in self._runtime.lifecycle.records.values()
+            if r.phase in (Phase.ACTIVE, Phase.SCHEDULED)
+            and r.instruction.start is not None
+        ]
+        live.sort(key=lambda r: (r.phase is not Phase.ACTIVE, r.instruction.start))
+        return _calendar_event(live[0], now) if live else None
+
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: dt.datetime, end_date: dt.datetime
+    ) -> list[CalendarEvent]:
+        """Instructions overlapping the window."""
+        return [
+            e
+            for e in self._events()
+            if e.end_datetime_local > start_date and e.start_datetime_local < end_date
+        ]
+
+
+def dispatch_calendars(entry: GridFlexConfigEntry) -> list[DispatchCalendar]:
+    """Return the account's dispatch calendar (none for a Switchgrid account)."""
+    runtime = entry.runtime_data
+    if isinstance(runtime, FppRuntime) and runtime.dispatch is not None:
+        return [DispatchCalendar(entry, runtime.dispatch)]
+    return []

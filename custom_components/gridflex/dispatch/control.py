@@ -1,0 +1,201 @@
+"""
+Direct device control: the MU's controlled entities get the chosen action while it is dispatched.
+
+Control is per MU, not per instruction: it is applied when the MU's first instruction becomes
+active and undone when its last one stops. The state each entity had is kept (and persisted)
+so it can be put back; an entity a user changes by hand during the window is left alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Context,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers.event import async_track_state_change_event
+
+from ..const import (
+    CONF_CONTROL_ACTION,
+    CONF_CONTROLLED_ENTITIES,
+    DOMAIN,
+    LOGGER,
+    ControlAction,
+)
+
+EVENT_LOGBOOK_ENTRY = "logbook_entry"
+
+
+def _is_on(state: State | None) -> bool | None:
+    if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+        return None
+    return state.state != STATE_OFF
+
+
+class DeviceControl:
+    """Applies and undoes the control action of every MU of one account."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        meterable_units: dict[str, ConfigSubentry],
+        saved: dict[str, Any],
+        on_change: Callable[[], None],
+    ) -> None:
+        """Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``."""
+        self._hass = hass
+        self._units = meterable_units
+        self.applied: dict[str, dict[str, Any]] = {
+            mu: {"prior": dict(v["prior"]), "overridden": list(v["overridden"])}
+            for mu, v in saved.items()
+        }
+        self._on_change = on_change
+        self._desired: set[str] = set(self.applied)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._contexts: set[str] = set()
+        self._watchers: dict[str, CALLBACK_TYPE] = {}
+        for mu in self.applied:
+            if mu in self._units:
+                self._watch(mu)
+
+    def _entities(self, mu: str) -> list[str]:
+        return list(self._units[mu].data.get(CONF_CONTROLLED_ENTITIES) or [])
+
+    def _turns_off(self, mu: str) -> bool:
+        action = self._units[mu].data.get(CONF_CONTROL_ACTION, ControlAction.TURN_OFF)
+        return bool(action == ControlAction.TURN_OFF)
+
+    @callback
+    def sync(self, active_mus: set[str]) -> None:
+        """Make control follow the set of MUs that are dispatched now (runs as tasks)."""
+        # An MU no longer configured is not wanted: what was applied to it is undone.
+        self._desired = {
+            mu for mu in active_mus if mu in self._units and self._entities(mu)
+        }
+        for mu in self._desired ^ set(self.applied):
+            self._hass.async_create_task(
+                self._converge(mu), f"{DOMAIN} control {mu}", eager_start=False
+            )
+
+    async def _converge(self, mu: str) -> None:
+        async with self._locks.setdefault(mu, asyncio.Lock()):
+            while (mu in self._desired) is not (mu in self.applied):
+                if mu in self._desired:
+                    await self._apply(mu)
+                else:
+                    await self._restore(mu)
+
+    async def _call(self, entity_id: str, turn_on: bool) -> None:
+        context = Context()
+        self._contexts.add(context.id)
+        domain = entity_id.split(".", 1)[0]
+        try:
+            await self._hass.services.async_call(
+                domain,
+                SERVICE_TURN_ON if turn_on else SERVICE_TURN_OFF,
+                {ATTR_ENTITY_ID: entity_id},
+                blocking=True,
+                context=context,
+            )
+        except Exception as err:  # noqa: BLE001 - one failing device must not stop the others
+            LOGGER.warning(
+                "Could not %s %s: %s",
+                "turn on" if turn_on else "turn off",
+                entity_id,
+                err,
+            )
+
+    async def _apply(self, mu: str) -> None:
+        turn_on = not self._turns_off(mu)
+        prior = {}
+        for entity_id in self._entities(mu):
+            state = self._hass.states.get(entity_id)
+            prior[entity_id] = state.state if state else None
+        self.applied[mu] = {"prior": prior, "overridden": []}
+        self._watch(mu)
+        self._on_change()
+        for entity_id in prior:
+            if _is_on(self._hass.states.get(entity_id)) is not turn_on:
+                await self._call(entity_id, turn_on)
+        LOGGER.info("Dispatch control of %s applied to %s", mu, ", ".join(prior))
+
+    async def _restore(self, mu: str) -> None:
+        if (unwatch := self._watchers.pop(mu, None)) is not None:
+            unwatch()
+        applied = self.applied.pop(mu)
+        self._on_change()
+        for entity_id, before in applied["prior"].items():
+            if entity_id in applied["overridden"]:
+                LOGGER.info(
+                    "%s was changed by hand during the dispatch: left as it is",
+                    entity_id,
+                )
+                continue
+            was_on = (
+                None
+                if before in (None, STATE_UNAVAILABLE, STATE_UNKNOWN)
+                else before != STATE_OFF
+            )
+            if was_on is None or _is_on(self._hass.states.get(entity_id)) is was_on:
+                continue
+            await self._call(entity_id, was_on)
+
+    def _watch(self, mu: str) -> None:
+        target_on = not self._turns_off(mu)
+
+        @callback
+        def _changed(event: Event[EventStateChangedData]) -> None:
+            if event.context.id in self._contexts or mu not in self.applied:
+                return
+            entity_id = event.data["entity_id"]
+            new_on = _is_on(event.data["new_state"])
+            old_on = _is_on(event.data["old_state"])
+            overridden = self.applied[mu]["overridden"]
+            if (
+                new_on is None
+                or new_on == old_on
+                or new_on is target_on
+                or entity_id in overridden
+            ):
+                return
+            overridden.append(entity_id)
+            self._on_change()
+            message = f"changed by hand during the dispatch of {mu}; GridFlex leaves it as it is"
+            LOGGER.info("%s %s", entity_id, message)
+            self._hass.bus.async_fire(
+                EVENT_LOGBOOK_ENTRY,
+                {
+                    "name": "GridFlex",
+                    "message": message,
+                    "domain": DOMAIN,
+                    "entity_id": entity_id,
+                },
+            )
+
+        self._watchers[mu] = async_track_state_change_event(
+            self._hass, self._entities(mu), _changed
+        )
+
+    @callback
+    def shutdown(self) -> None:
+        """Stop watching entities (entry unload); what is applied stays persisted."""
+        for unwatch in self._watchers.values():
+            unwatch()
+        self._watchers.clear()

@@ -1,0 +1,44 @@
+"""Dispatch section of the account's diagnostics: endpoint, last inbound bodies, the instruction store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+
+from ..const import CONF_ENDPOINT_ID, CONF_WEBHOOK_ID
+from ..runtime import FppRuntime, GridFlexConfigEntry
+from .endpoint import DispatchPath
+from .endpoint_url import dispatch_path
+from .inbound_log import REDACTED
+
+
+def dispatch_diagnostics(
+    hass: HomeAssistant, entry: GridFlexConfigEntry
+) -> dict[str, Any] | None:
+    """Return what support needs to see of dispatch, with the secret redacted (None if not FPP)."""
+    runtime = entry.runtime_data
+    if not isinstance(runtime, FppRuntime) or runtime.dispatch is None:
+        return None
+    dispatch = runtime.dispatch
+    # The endpoint and webhook ids make the URL FPP calls: redacted like the secret.
+    ids = (entry.data[CONF_ENDPOINT_ID], entry.data[CONF_WEBHOOK_ID])
+
+    def _hide(path: str) -> str:
+        for secret_part in ids:
+            path = path.replace(secret_part, REDACTED)
+        return path
+
+    base = dispatch_path(REDACTED)
+    return {
+        "endpoint": {
+            "paths": [f"{base}/{path.value}" for path in DispatchPath],
+            "webhook_path": f"/api/webhook/{REDACTED}",
+            "secret": REDACTED,
+        },
+        "meterable_units": sorted(dispatch.meterable_units),
+        "last_inbound": [
+            {**item, "path": _hide(item["path"])} for item in dispatch.inbound.as_list()
+        ],
+        "store": dispatch.snapshot(),
+    }

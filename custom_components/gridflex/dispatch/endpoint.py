@@ -1,0 +1,208 @@
+"""
+The dispatch endpoint: one HTTP view for every FPP account, and each account's webhook.
+
+View: ``/api/gridflex/fpp/{endpoint_id}/v2/dispatch`` and ``/v1/dispatch/start|stop`` (PUT).
+Webhook: ``/api/webhook/{webhook_id}`` (PUT or POST) takes the same bodies; which path a body
+is meant for comes from the ``path`` query parameter (``v2/dispatch``, ``v1/dispatch/start``,
+``v1/dispatch/stop``), else the ``X-GridFlex-Path`` header, else the body's shape (an array or
+an object with an instruction id → v2; ``meterable_unit_id`` with ``start`` → v1 start, with
+``stop`` → v1 stop).
+
+Checks run in the contract's order: auth 401 → size 413 → content type 415 → JSON and fields
+400 → MUs 422 → cancelled ids 409. Any internal fault answers 503, never 500.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from http import HTTPStatus
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.util.hass_dict import HassKey
+
+from ..api.fpp.dispatch import (
+    BatchTooLargeError,
+    InvalidInstructionError,
+    decode_json,
+    parse_legacy_start,
+    parse_legacy_stop,
+    parse_v2,
+)
+from ..const import CONF_DISPATCH_SECRET, DOMAIN, LOGGER
+from .endpoint_url import DISPATCH_PATH_PREFIX
+from .http_guard import (
+    BodyTooLargeError,
+    is_authorized,
+    is_json_or_missing,
+    read_bounded,
+)
+from .intake import Reply, handle_legacy_start, handle_legacy_stop, handle_v2, invalid
+
+if TYPE_CHECKING:
+    from . import DispatchRuntime
+
+ENDPOINTS: HassKey[dict[str, DispatchRuntime]] = HassKey(f"{DOMAIN}_dispatch_endpoints")
+RETRY_AFTER_SECONDS = "5"
+
+
+class DispatchPath(StrEnum):
+    """The three paths FPP appends to the registered base URL."""
+
+    V2 = "v2/dispatch"
+    V1_START = "v1/dispatch/start"
+    V1_STOP = "v1/dispatch/stop"
+
+
+def _json(
+    status: int, payload: Any, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def _path_for_webhook(request: web.Request, body: Any) -> DispatchPath | None:
+    chosen = request.query.get("path") or request.headers.get("X-GridFlex-Path")
+    if chosen is not None:
+        try:
+            return DispatchPath(chosen.strip("/"))
+        except ValueError:
+            return None
+    if isinstance(body, dict) and "meterable_unit_id" in body:
+        if "stop" in body:
+            return DispatchPath.V1_STOP
+        if "start" in body or "start_time" in body:
+            return DispatchPath.V1_START
+    return DispatchPath.V2
+
+
+def _judge(runtime: DispatchRuntime, path: DispatchPath, body: Any) -> Reply:
+    try:
+        if path is DispatchPath.V2:
+            return handle_v2(runtime, parse_v2(body))
+        if path is DispatchPath.V1_START:
+            return handle_legacy_start(runtime, parse_legacy_start(body))
+        return handle_legacy_stop(runtime, parse_legacy_stop(body))
+    except InvalidInstructionError as err:
+        return invalid(err.detail)
+    except BatchTooLargeError as err:
+        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {
+            "error": "payload_too_large",
+            "detail": err.detail,
+        }
+
+
+async def _process(
+    runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
+) -> tuple[Reply, bytes | None, dict[str, str]]:
+    if not is_authorized(request.headers, runtime.entry.data[CONF_DISPATCH_SECRET]):
+        return (
+            (HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"}),
+            None,
+            {"WWW-Authenticate": 'Bearer realm="gridflex"'},
+        )
+    try:
+        raw = await read_bounded(request.content, request.content_length)
+    except BodyTooLargeError:
+        detail = "body: larger than 65536 bytes"
+        return (
+            (
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                {"error": "payload_too_large", "detail": detail},
+            ),
+            None,
+            {},
+        )
+    if not is_json_or_missing(request.headers):
+        detail = f"content-type: {request.headers['Content-Type'][:80]!r} is not JSON, send application/json"
+        return (
+            (
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                {"error": "unsupported_media_type", "detail": detail},
+            ),
+            raw,
+            {},
+        )
+    try:
+        body = decode_json(raw)
+    except InvalidInstructionError as err:
+        return invalid(err.detail), raw, {}
+    if path is None:
+        path = _path_for_webhook(request, body)
+        if path is None:
+            choices = ", ".join(p.value for p in DispatchPath)
+            return invalid(f"path: must be one of {choices}"), raw, {}
+    return _judge(runtime, path, body), raw, {}
+
+
+async def async_handle(
+    runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
+) -> web.Response:
+    """Answer one inbound request; slow work (devices, Store) runs after, in tasks."""
+    raw: bytes | None = None
+    try:
+        (status, payload), raw, headers = await _process(runtime, request, path)
+    except Exception:  # noqa: BLE001 - the contract says 503 and a retry, never 500
+        LOGGER.exception(
+            "Dispatch request failed inside GridFlex; FPP is told to retry"
+        )
+        status = HTTPStatus.SERVICE_UNAVAILABLE
+        payload = {
+            "error": "temporarily_unavailable",
+            "detail": "internal fault, retry shortly",
+        }
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    runtime.inbound.add(
+        method=request.method,
+        path=request.path,
+        headers=request.headers,
+        body=raw,
+        status=status,
+        reply=payload,
+    )
+    return _json(status, payload, headers)
+
+
+class DispatchView(HomeAssistantView):
+    """FPP's dispatch paths under every account's endpoint id (GridFlex's own secret, not HA login)."""
+
+    url = (
+        DISPATCH_PATH_PREFIX
+        + "/{endpoint_id}/{path:v2/dispatch|v1/dispatch/start|v1/dispatch/stop}"
+    )
+    name = "api:gridflex:fpp_dispatch"
+    requires_auth = False
+
+    async def put(
+        self, request: web.Request, endpoint_id: str, path: str
+    ) -> web.Response:
+        """Take one instruction (or batch, or legacy start/stop)."""
+        hass: HomeAssistant = request.app[KEY_HASS]
+        runtime = hass.data.get(ENDPOINTS, {}).get(endpoint_id)
+        if runtime is None:
+            return _json(
+                HTTPStatus.NOT_FOUND,
+                {"error": "not_found", "detail": "endpoint: unknown"},
+            )
+        return await async_handle(runtime, request, DispatchPath(path))
+
+    async def _not_allowed(
+        self, request: web.Request, endpoint_id: str, path: str
+    ) -> web.Response:
+        return _json(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            {
+                "error": "method_not_allowed",
+                "detail": f"method: {request.method} not allowed, use PUT",
+            },
+            {"Allow": "PUT"},
+        )
+
+    get = post = patch = delete = _not_allowed

@@ -1,0 +1,180 @@
+"""Dispatch fixtures: an FPP account with two Meterable Units, HA's real HTTP app, frozen time."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+import datetime as dt
+import json
+from typing import Any
+
+from aiohttp import ClientResponse
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+
+from custom_components.gridflex.const import (
+    CONF_CONTROL_ACTION,
+    CONF_CONTROLLED_ENTITIES,
+    CONF_GRANULARITY,
+    CONF_IMPORT_POSITIVE,
+    CONF_MU_ID,
+    CONF_POWER_SENSOR,
+    CONF_PRODUCTS,
+    DOMAIN,
+    EVENT_DISPATCH,
+    SUBENTRY_METERABLE_UNIT,
+)
+from custom_components.gridflex.dispatch.persistence import store_key
+from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
+from tests.simulators.fpp import FppSimulator
+
+NOW = dt.datetime(2026, 1, 15, 16, 50, tzinfo=dt.UTC)
+BASE = f"/api/gridflex/fpp/{ENDPOINT_ID}"
+V2 = f"{BASE}/v2/dispatch"
+V1_START = f"{BASE}/v1/dispatch/start"
+V1_STOP = f"{BASE}/v1/dispatch/stop"
+WEBHOOK = f"/api/webhook/{WEBHOOK_ID}"
+AUTH = {"Authorization": f"Bearer {DISPATCH_SECRET}"}
+
+
+def mu_subentry(
+    mu_id: str, controlled: list[str], action: str = "turn_off"
+) -> ConfigSubentryData:
+    return ConfigSubentryData(
+        data={
+            CONF_MU_ID: mu_id,
+            CONF_PRODUCTS: ["ou_15"],
+            CONF_POWER_SENSOR: "sensor.site_power",
+            CONF_GRANULARITY: "minute",
+            CONF_IMPORT_POSITIVE: True,
+            CONF_CONTROLLED_ENTITIES: controlled,
+            CONF_CONTROL_ACTION: action,
+        },
+        subentry_type=SUBENTRY_METERABLE_UNIT,
+        title=mu_id,
+        unique_id=mu_id,
+    )
+
+
+def instruction(**changes: Any) -> dict[str, Any]:
+    """The contract's example body, 10 minutes ahead of NOW."""
+    body: dict[str, Any] = {
+        "id": "7c3e0f5e",
+        "product": "ou_15",
+        "zone": "Bath 33kV",
+        "start": "2026-01-15T17:00:00Z",
+        "end": "2026-01-15T19:00:00Z",
+        "meterable_units": [
+            {"id": "MU-1001", "power_kw": 3.5},
+            {"id": "MU-1002", "power_kw": 1.2},
+        ],
+        "direction": "turn_down",
+        "status": "instructed",
+        "issued_at": "2026-01-15T16:45:02Z",
+    }
+    body.update(changes)
+    return {k: v for k, v in body.items() if v is not ...}
+
+
+@dataclass
+class Harness:
+    """A loaded FPP account and the handles tests use to drive and observe it."""
+
+    hass: HomeAssistant
+    entry: MockConfigEntry
+    client: Any
+    events: list[Event[dict[str, Any]]]
+    freezer: FrozenDateTimeFactory
+    hass_storage: dict[str, Any]
+
+    async def put(
+        self,
+        path: str,
+        body: Any,
+        *,
+        headers: dict[str, str] | None = None,
+        method: str = "PUT",
+    ) -> ClientResponse:
+        data = body if isinstance(body, bytes | str) else json.dumps(body)
+        sent = (
+            {**AUTH, "Content-Type": "application/json"} if headers is None else headers
+        )
+        resp: ClientResponse = await self.client.request(
+            method, path, data=data, headers=sent
+        )
+        await resp.read()
+        await self.hass.async_block_till_done()
+        return resp
+
+    async def advance_to(self, moment: dt.datetime) -> None:
+        self.freezer.move_to(moment)
+        async_fire_time_changed(self.hass, moment)
+        await self.hass.async_block_till_done()
+
+    def types(self, mu: str = "MU-1001") -> list[str]:
+        return [
+            e.data["type"] for e in self.events if e.data["meterable_unit_id"] == mu
+        ]
+
+    def state(self, entity_id: str) -> str:
+        state = self.hass.states.get(entity_id)
+        assert state is not None, entity_id
+        return state.state
+
+    @property
+    def stored(self) -> dict[str, Any] | None:
+        saved = self.hass_storage.get(store_key(self.entry.entry_id))
+        return saved["data"] if saved else None
+
+    @property
+    def runtime(self) -> Any:
+        return self.entry.runtime_data.dispatch
+
+    async def restart(self, at: dt.datetime | None = None) -> None:
+        """Unload (the Store is written), move time, load again from the Store."""
+        await self.hass.config_entries.async_unload(self.entry.entry_id)
+        await self.hass.async_block_till_done()
+        if at is not None:
+            self.freezer.move_to(at)
+        await self.hass.config_entries.async_setup(self.entry.entry_id)
+        await self.hass.async_block_till_done()
+
+
+@pytest.fixture
+async def harness(
+    hass: HomeAssistant,
+    fpp_sim: FppSimulator,
+    hass_client_no_auth: Callable[[], Awaitable[Any]],
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> Harness:
+    freezer.move_to(NOW)
+    await async_setup_component(
+        hass,
+        "input_boolean",
+        {"input_boolean": {"heater": {"initial": True}, "pump": {"initial": True}}},
+    )
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="FPP acme-flex",
+        unique_id="fpp_acme-flex",
+        data=fpp_entry_data(fpp_sim),
+        subentries_data=[
+            mu_subentry("MU-1001", ["input_boolean.heater", "input_boolean.pump"]),
+            mu_subentry("MU-1002", []),
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    events = async_capture_events(hass, EVENT_DISPATCH)
+    client = await hass_client_no_auth()
+    return Harness(hass, entry, client, events, freezer, hass_storage)
