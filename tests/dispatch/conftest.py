@@ -176,5 +176,7 @@ async def harness(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     events = async_capture_events(hass, EVENT_DISPATCH)
+    # Before the first client: newer HA freezes the HTTP router once the app has started.
+    assert await async_setup_component(hass, "diagnostics", {})
     client = await hass_client_no_auth()
     return Harness(hass, entry, client, events, freezer, hass_storage)

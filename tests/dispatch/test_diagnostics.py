@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -16,7 +15,6 @@ from .conftest import V2, Harness, instruction
 
 
 async def test_diagnostics(harness: Harness, hass_client: Any) -> None:
-    assert await async_setup_component(harness.hass, "diagnostics", {})
     await harness.put(V2, instruction())
     await harness.put(
         V2,
@@ -49,7 +47,6 @@ async def test_diagnostics(harness: Harness, hass_client: Any) -> None:
 async def test_diagnostics_keep_bad_bodies_with_their_replies(
     harness: Harness, hass_client: Any
 ) -> None:
-    assert await async_setup_component(harness.hass, "diagnostics", {})
     await harness.put(
         V2,
         instruction(end="2026-01-15T16:00:00Z"),
