@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 import datetime as dt
 from email.utils import parsedate_to_datetime
 import json
@@ -103,3 +104,43 @@ async def request_json(
         return json.loads(text)
     except ValueError as err:
         raise ContractError(f"{method} {url}: reply is not JSON") from err
+
+
+@dataclass(slots=True)
+class BearerJsonClient:
+    """What every GridFlex client shares: a base URL, a bearer token and JSON requests."""
+
+    session: aiohttp.ClientSession
+    token: str
+    base_url: str
+    timeout: float = 30.0
+
+    def _extra_headers(self) -> dict[str, str]:
+        """Headers a service adds to every request (none by default)."""
+        return {}
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+    ) -> Any:
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/json",
+            **self._extra_headers(),
+        }
+        return await request_json(
+            self.session,
+            method,
+            self._url(path),
+            headers=headers,
+            params=params,
+            json_body=json_body,
+            request_timeout=self.timeout,
+        )

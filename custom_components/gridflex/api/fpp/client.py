@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import datetime as dt
-from typing import Any
 
-import aiohttp
-
-from ..http import request_json
+from ..http import BearerJsonClient
 from .readings import (
     ENERGY_PATH,
     POWER_PATH,
@@ -31,38 +28,10 @@ def _utc_iso(moment: dt.datetime) -> str:
 
 
 @dataclass(slots=True)
-class FppClient:
+class FppClient(BearerJsonClient):
     """Talks to one FPP participant account with its API token."""
 
-    session: aiohttp.ClientSession
-    token: str
     base_url: str = DEFAULT_FPP_BASE_URL
-    timeout: float = field(default=30.0)
-
-    def _url(self, path: str) -> str:
-        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
-
-    @property
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
-
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, str] | None = None,
-        json_body: Any = None,
-    ) -> Any:
-        return await request_json(
-            self.session,
-            method,
-            self._url(path),
-            headers=self._headers,
-            params=params,
-            json_body=json_body,
-            request_timeout=self.timeout,
-        )
 
     async def async_validate_token(self, now: dt.datetime | None = None) -> None:
         """Check the token with a cheap read; raise ``AuthError`` when FPP refuses it."""

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import datetime as dt
 from typing import Any
 
-import aiohttp
-
 from ..errors import ContractError
-from ..http import request_json
+from ..http import BearerJsonClient, request_json
 from .asks import as_text, parse_ask, parse_ask_page, parse_datetime
 from .enedis import (
     C68_ASYNC,
@@ -47,43 +45,15 @@ def _iso(moment: dt.date | dt.datetime) -> str:
 
 
 @dataclass(slots=True)
-class SwitchgridClient:
+class SwitchgridClient(BearerJsonClient):
     """Talks to one Switchgrid account with its API token."""
 
-    session: aiohttp.ClientSession
-    token: str
     base_url: str = DEFAULT_SWITCHGRID_BASE_URL
     test_mode: bool = False
-    timeout: float = field(default=30.0)
     events_url: str | None = None
 
-    @property
-    def _headers(self) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {self.token}",
-            "Accept": "application/json",
-        }
-        if self.test_mode:
-            headers[TEST_ENV_HEADER] = "true"
-        return headers
-
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, str] | None = None,
-        json_body: Any = None,
-    ) -> Any:
-        return await request_json(
-            self.session,
-            method,
-            f"{self.base_url.rstrip('/')}/{path.lstrip('/')}",
-            headers=self._headers,
-            params=params,
-            json_body=json_body,
-            request_timeout=self.timeout,
-        )
+    def _extra_headers(self) -> dict[str, str]:
+        return {TEST_ENV_HEADER: "true"} if self.test_mode else {}
 
     async def async_validate_token(self) -> None:
         """Check the token with a cheap read; raise ``AuthError`` when Switchgrid refuses it."""
@@ -226,9 +196,7 @@ class SwitchgridClient:
             if self.base_url.rstrip("/") == DEFAULT_SWITCHGRID_BASE_URL
             else f"{self.base_url.rstrip('/')}/{EVENTS_PATH}"
         )
-        headers = {"Accept": "application/json"}
-        if self.test_mode:
-            headers[TEST_ENV_HEADER] = "true"
+        headers = {"Accept": "application/json", **self._extra_headers()}
         body = await request_json(
             self.session,
             "GET",
