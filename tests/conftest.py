@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
+import logging
 from typing import Any
 
 import pytest
@@ -26,6 +27,16 @@ from tests.simulators.switchgrid import SwitchgridSimulator
 DISPATCH_SECRET = "s3cret-dispatch-key-for-tests"
 ENDPOINT_ID = "0123456789abcdef"
 WEBHOOK_ID = "gridflex_test_webhook"
+
+
+@pytest.fixture(autouse=True)
+def quiet_sql() -> Generator[None]:
+    """The harness logs every SQL statement at INFO; with a recorder in every test that is most of the time."""
+    logger = logging.getLogger("sqlalchemy.engine")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import datetime as dt
-import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -63,16 +61,6 @@ def electricity_point(prm: str = PRM, **extra: Any) -> ConfigSubentryData:
         title=f"Enedis PRM {prm}",
         unique_id=prm,
     )
-
-
-@pytest.fixture(autouse=True)
-def quiet_sql() -> Iterator[None]:
-    """The harness logs every SQL statement; years of statistics rows make that the slow part."""
-    logger = logging.getLogger("sqlalchemy.engine")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    yield
-    logger.setLevel(level)
 
 
 @pytest.fixture
