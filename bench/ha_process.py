@@ -175,12 +175,13 @@ class HaProcess:
         with (root / "hass.out").open("wb") as out:
             self._proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                "-m",
-                "bench.hass_launcher",
+                str(REPO / "scripts" / "demo_hass.py"),
+                "--headless",
                 "-c",
                 str(root),
                 "--skip-pip",
-                cwd=REPO,
+                # Not the repository root: its custom_components package would hide bench_noop.
+                cwd=root,
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
             )
