@@ -60,7 +60,7 @@ class DispatchEntity(GridFlexEntity):
     async def async_added_to_hass(self) -> None:
         """Refresh whenever an instruction moves."""
         self.async_on_remove(
-            self._runtime.notifier.add_listener(self.async_write_ha_state)
+            self._runtime.notifier.add_listener(self.async_write_ha_state, self._mu_id)
         )
 
     def _first(self, phase: Phase) -> InstructionRecord | None:

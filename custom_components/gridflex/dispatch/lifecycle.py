@@ -51,8 +51,8 @@ class DispatchHooks(Protocol):
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
         """Fire one bus event per configured MU of the record."""
 
-    def changed(self) -> None:
-        """Refresh entities, sync device control and save the Store after records moved."""
+    def changed(self, mu_ids: Iterable[str] | None = None) -> None:
+        """Refresh entities of ``mu_ids`` (None: all), sync device control, save the Store."""
 
 
 class Lifecycle:
@@ -78,6 +78,10 @@ class Lifecycle:
         """Take one parsed v2 instruction (or a legacy start mapped onto one)."""
         now = dt_util.utcnow()
         old = self.records.get(instruction.id)
+        # An update may move an instruction between MUs: both sides see the change.
+        touched = set(instruction.meterable_unit_ids)
+        if old is not None:
+            touched.update(old.instruction.meterable_unit_ids)
         if instruction.status is Status.CANCELLED:
             self._cancel(instruction, old, now)
             return Outcome.ACCEPTED
@@ -108,7 +112,7 @@ class Lifecycle:
             old.scheduled_end_reason = EndReason.COMPLETED
             self._hooks.fire(EventType.UPDATED, old)
             self._reconcile(old, now)
-        self._hooks.changed()
+        self._hooks.changed(touched)
         return Outcome.ACCEPTED
 
     def _cancel(
@@ -119,7 +123,7 @@ class Lifecycle:
             self.records[cancel.id] = InstructionRecord(
                 cancel, Phase.CANCELLED, now, now
             )
-            self._hooks.changed()
+            self._hooks.changed(cancel.meterable_unit_ids)
             return
         if old.cancelled:
             return
@@ -132,7 +136,7 @@ class Lifecycle:
             self._hooks.fire(EventType.CANCELLED, old)
             if was_active:
                 self._end(old, now, EndReason.CANCELLED, final=Phase.CANCELLED)
-        self._hooks.changed()
+        self._hooks.changed(old.instruction.meterable_unit_ids)
 
     @callback
     def legacy_start(self, start: LegacyStart) -> tuple[Outcome, str]:
@@ -179,7 +183,7 @@ class Lifecycle:
             record.instruction = replace(record.instruction, end=end)
             self._cancel_timer(record.id)
             self._end(record, now, EndReason.STOPPED)
-        self._hooks.changed()
+        self._hooks.changed(record.instruction.meterable_unit_ids)
         return record
 
     def running_legacy(self, mu_id: str) -> InstructionRecord | None:
@@ -251,7 +255,7 @@ class Lifecycle:
             if current is None or current.phase not in (Phase.SCHEDULED, Phase.ACTIVE):
                 return
             self._reconcile(current, max(dt_util.utcnow(), point), on_time=True)
-            self._hooks.changed()
+            self._hooks.changed(current.instruction.meterable_unit_ids)
 
         self._timers[instruction_id] = async_track_point_in_utc_time(
             self._hass, _due, when
