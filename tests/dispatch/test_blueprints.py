@@ -12,7 +12,8 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml
 import pytest
 
-from .conftest import V2, Harness, instruction
+from .bodies import instruction
+from .conftest import V2, Harness
 
 SOURCE = Path(__file__).parents[2] / "blueprints" / "automation" / "gridflex"
 NAMES = ["turn_devices_off_during_dispatch.yaml", "notify_dispatch_received.yaml"]

@@ -11,7 +11,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID
 
-from .conftest import V2, Harness, instruction
+from .bodies import instruction
+from .conftest import V2, Harness
 
 
 async def test_diagnostics(harness: Harness, hass_client: Any) -> None:

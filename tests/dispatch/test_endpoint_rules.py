@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import DISPATCH_SECRET
 
-from .conftest import AUTH, BASE, V1_START, V1_STOP, V2, WEBHOOK, Harness, instruction
+from .bodies import instruction
+from .conftest import AUTH, BASE, V1_START, V1_STOP, V2, WEBHOOK, Harness
 
 JSON = {"Content-Type": "application/json"}
 

@@ -11,7 +11,8 @@ from custom_components.gridflex import logbook
 from custom_components.gridflex.const import EVENT_DISPATCH
 from custom_components.gridflex.dispatch.describe import describe_dispatch_event
 
-from .conftest import V1_START, V2, Harness, instruction
+from .bodies import instruction
+from .conftest import V1_START, V2, Harness
 
 
 async def test_logbook_describes_dispatch_events(harness: Harness) -> None:

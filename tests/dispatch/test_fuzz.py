@@ -18,7 +18,8 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from tests.conftest import DISPATCH_SECRET
 
-from .conftest import AUTH, V1_START, V1_STOP, V2, WEBHOOK, Harness, instruction
+from .bodies import instruction
+from .conftest import AUTH, V1_START, V1_STOP, V2, WEBHOOK, Harness
 
 JSON = {"Content-Type": "application/json"}
 GOOD = {**AUTH, **JSON}

@@ -7,7 +7,8 @@ import datetime as dt
 from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from .conftest import V1_START, V1_STOP, V2, Harness, instruction
+from .bodies import instruction
+from .conftest import V1_START, V1_STOP, V2, Harness
 
 UTC = dt.UTC
 ACTIVE = "binary_sensor.mu_1001_dispatch_active"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from .conftest import V2, Harness, instruction
+from .bodies import instruction
+from .conftest import V2, Harness
 
 UTC = dt.UTC
 ACTIVE = "binary_sensor.mu_1001_dispatch_active"

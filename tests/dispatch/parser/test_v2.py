@@ -21,26 +21,9 @@ from custom_components.gridflex.api.fpp.dispatch import (
     parse_v2,
 )
 
+from ..bodies import instruction as body
+
 UTC = dt.UTC
-
-
-def body(**changes: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": "7c3e0f5e",
-        "product": "ou_15",
-        "zone": "Bath 33kV",
-        "start": "2026-01-15T17:00:00Z",
-        "end": "2026-01-15T19:00:00Z",
-        "meterable_units": [
-            {"id": "MU-1001", "power_kw": 3.5},
-            {"id": "MU-1002", "power_kw": 1.2},
-        ],
-        "direction": "turn_down",
-        "status": "instructed",
-        "issued_at": "2026-01-15T16:45:02Z",
-    }
-    base.update(changes)
-    return {k: v for k, v in base.items() if v is not ...}
 
 
 def detail_of(data: Any) -> str:
