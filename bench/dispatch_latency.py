@@ -278,6 +278,12 @@ async def main_async(args: argparse.Namespace) -> int:
             rounds=args.rounds,
         )
         report(samples, args.concurrency, args.rounds)
+        if pauses := ha.full_gc_pauses_ms():
+            # They stop the loop whatever it serves; they explain most of the p99 tails.
+            print(
+                f"Home Assistant's full garbage collections during the run: {len(pauses)},"
+                f" longest {max(pauses):.0f} ms, total {sum(pauses):.0f} ms"
+            )
     except Exception:
         print(ha.log_tail(), file=sys.stderr)
         raise

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import datetime as dt
 import json
 from pathlib import Path
+import re
 import socket
 import sys
 import tempfile
@@ -26,14 +27,35 @@ NOOP_WEBHOOK_ID = "bench_noop"
 
 NOOP_INIT = '''"""Baseline for benchmarks: a webhook that reads the body and answers, doing nothing else."""
 
+import gc
+import logging
+import time
+
 from aiohttp import web
 
 from homeassistant.components import webhook
 
 DOMAIN = "bench_noop"
+_GC_LOG = logging.getLogger("bench_gc")
+
+
+def _log_full_collections():
+    """Log every full (generation 2) collection: it stops every thread, the loop included."""
+    started = []
+
+    def _callback(phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            _GC_LOG.warning("full gc %.1f ms", (time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(_callback)
 
 
 async def async_setup(hass, config):
+    _log_full_collections()
     async def _handle(hass, webhook_id, request):
         await request.read()
         return web.json_response({"status": "accepted"})
@@ -211,6 +233,14 @@ class HaProcess:
                     raise TimeoutError("the bench_noop component wrote no token")
                 await asyncio.sleep(0.2)
             self.token = token_file.read_text()
+
+    def full_gc_pauses_ms(self) -> list[float]:
+        """Full garbage collections Home Assistant went through so far, in ms (bench_noop logs them)."""
+        if self._dir is None:
+            return []
+        path = Path(self._dir.name) / "hass.out"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return [float(m) for m in re.findall(r"full gc ([0-9.]+) ms", text)]
 
     def log_tail(self, chars: int = 3000) -> str:
         """The end of Home Assistant's output."""

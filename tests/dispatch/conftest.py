@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 import datetime as dt
 import json
@@ -10,9 +10,11 @@ from typing import Any
 
 from aiohttp import ClientResponse
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -32,7 +34,12 @@ from custom_components.gridflex.const import (
     EVENT_DISPATCH,
     SUBENTRY_METERABLE_UNIT,
 )
-from custom_components.gridflex.dispatch.persistence import store_key
+from custom_components.gridflex.dispatch.notify import MAX_HOLD_S
+from custom_components.gridflex.dispatch.persistence import (
+    MIN_SAVE_INTERVAL_S,
+    store_key,
+)
+from custom_components.gridflex.dispatch.records import LIVE_PHASES
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
 from tests.simulators.fpp import FppSimulator
 
@@ -91,13 +98,23 @@ class Harness:
             method, path, data=data, headers=sent
         )
         await resp.read()
-        await self.hass.async_block_till_done()
+        await self.settle()
         return resp
+
+    async def settle(self) -> None:
+        """Let the events and entity writes held back behind the replies go out."""
+        await self.hass.async_block_till_done()
+        # Twice: a hold that saw more changes arms itself once more (time is frozen here).
+        for _ in range(2):
+            async_fire_time_changed(
+                self.hass, dt_util.utcnow() + dt.timedelta(seconds=MAX_HOLD_S)
+            )
+            await self.hass.async_block_till_done()
 
     async def advance_to(self, moment: dt.datetime) -> None:
         self.freezer.move_to(moment)
         async_fire_time_changed(self.hass, moment)
-        await self.hass.async_block_till_done()
+        await self.settle()
 
     def types(self, mu: str = "MU-1001") -> list[str]:
         return [
@@ -109,8 +126,12 @@ class Harness:
         assert state is not None, entity_id
         return state.state
 
-    @property
-    def stored(self) -> dict[str, Any] | None:
+    async def stored(self) -> dict[str, Any] | None:
+        """What the Store holds once a write held back by the save interval is due."""
+        async_fire_time_changed(
+            self.hass, dt_util.utcnow() + dt.timedelta(seconds=MIN_SAVE_INTERVAL_S)
+        )
+        await self.hass.async_block_till_done()
         saved = self.hass_storage.get(store_key(self.entry.entry_id))
         return saved["data"] if saved else None
 
@@ -125,7 +146,7 @@ class Harness:
         if at is not None:
             self.freezer.move_to(at)
         await self.hass.config_entries.async_setup(self.entry.entry_id)
-        await self.hass.async_block_till_done()
+        await self.settle()
 
 
 @pytest.fixture
@@ -135,7 +156,7 @@ async def harness(
     hass_client_no_auth: Callable[[], Awaitable[Any]],
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
-) -> Harness:
+) -> AsyncIterator[Harness]:
     freezer.move_to(NOW)
     await async_setup_component(
         hass,
@@ -159,4 +180,27 @@ async def harness(
     # Before the first client: newer HA freezes the HTTP router once the app has started.
     assert await async_setup_component(hass, "diagnostics", {})
     client = await hass_client_no_auth()
-    return Harness(hass, entry, client, events, freezer, hass_storage)
+    yield Harness(hass, entry, client, events, freezer, hass_storage)
+    if entry.state is ConfigEntryState.LOADED:
+        assert_book_consistent(entry.runtime_data.dispatch.lifecycle.records)
+
+
+def assert_book_consistent(book: Any) -> None:
+    """Whatever a test did, the MU index and the Store's cached records match a full scan."""
+    for record in book.values():
+        saved = json.loads(json_bytes({"saved": record.saved_json()}))["saved"]
+        assert saved == record.as_dict(), record.id
+    mus = {
+        mu for record in book.values() for mu in record.instruction.meterable_unit_ids
+    }
+    for mu in mus:
+        expected = {
+            record.id
+            for record in book.values()
+            if record.phase in LIVE_PHASES
+            and mu in record.instruction.meterable_unit_ids
+        }
+        assert {record.id for record in book.live(mu)} == expected, mu
+    assert {r.id for r in book.live()} == {
+        r.id for r in book.values() if r.phase in LIVE_PHASES
+    }

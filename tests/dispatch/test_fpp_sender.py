@@ -36,7 +36,7 @@ async def test_sender_drives_gridflex(harness: Harness, api_key: bool) -> None:
     )
     status, reply = await sender.dispatch(body)
     assert status == 200 and reply["meterable_units"] == ["MU-1001"]
-    await harness.hass.async_block_till_done()
+    await harness.settle()
     assert harness.state("binary_sensor.mu_1001_dispatch_active") == "on"
     assert (await sender.cancel("s1"))[0] == 200
     status, reply = await sender.legacy_start("MU-1002", NOW, None, 2.0)

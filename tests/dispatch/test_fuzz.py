@@ -312,7 +312,7 @@ def all_bad() -> list[Bad]:
     )
 
 
-def _observable(harness: Harness) -> Any:
+async def _observable(harness: Harness) -> Any:
     states = {
         s.entity_id: (s.state, dict(s.attributes))
         for s in harness.hass.states.async_all()
@@ -321,7 +321,12 @@ def _observable(harness: Harness) -> Any:
     }
     records = {k: r.as_dict() for k, r in harness.runtime.lifecycle.records.items()}
     return copy.deepcopy(
-        (states, records, harness.stored, harness.runtime.unknown_meterable_units)
+        (
+            states,
+            records,
+            await harness.stored(),
+            harness.runtime.unknown_meterable_units,
+        )
     )
 
 
@@ -329,7 +334,7 @@ async def test_hundreds_of_bad_requests_change_nothing(harness: Harness) -> None
     await harness.put(
         V2, instruction(start="2026-01-15T16:00:00Z")
     )  # an active instruction to disturb
-    before = _observable(harness)
+    before = await _observable(harness)
     dispatch_events = len(harness.events)
     state_changes = async_capture_events(harness.hass, EVENT_STATE_CHANGED)
     cases = all_bad()
@@ -358,4 +363,4 @@ async def test_hundreds_of_bad_requests_change_nothing(harness: Harness) -> None
     assert wrong == []
     assert len(harness.events) == dispatch_events
     assert state_changes == []
-    assert _observable(harness) == before
+    assert await _observable(harness) == before

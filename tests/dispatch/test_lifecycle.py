@@ -79,7 +79,7 @@ async def test_full_life_of_an_instruction(harness: Harness) -> None:
     assert harness.events[-1].data["type"] == "ended"
     assert harness.events[-1].data["reason"] == "completed"
     assert harness.types() == ["received", "started", "ended"]
-    assert harness.stored["instructions"][0]["phase"] == "ended"
+    assert (await harness.stored())["instructions"][0]["phase"] == "ended"
 
 
 async def test_same_content_again_fires_nothing(harness: Harness) -> None:
@@ -160,7 +160,7 @@ async def test_cancel_for_unknown_id_is_recorded(harness: Harness) -> None:
     assert resp.status == 200
     assert harness.events == []
     assert (await harness.put(V2, instruction(id="later"))).status == 409
-    assert [r["id"] for r in harness.stored["instructions"]] == ["later"]
+    assert [r["id"] for r in (await harness.stored())["instructions"]] == ["later"]
 
 
 async def test_late_arrival_starts_at_once(harness: Harness) -> None:
@@ -177,7 +177,7 @@ async def test_already_ended_is_recorded_and_fires_nothing(harness: Harness) -> 
     assert resp.status == 200
     assert harness.events == []
     assert harness.state(ACTIVE) == "off"
-    assert harness.stored["instructions"][0]["phase"] == "ended"
+    assert (await harness.stored())["instructions"][0]["phase"] == "ended"
 
 
 async def test_overlapping_instructions_add_power_and_control_once(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+
+from custom_components.gridflex.dispatch.persistence import store_key
 
 from .bodies import instruction
 from .conftest import V2, Harness
@@ -15,7 +18,7 @@ ACTIVE = "binary_sensor.mu_1001_dispatch_active"
 
 async def test_store_holds_every_instruction(harness: Harness) -> None:
     await harness.put(V2, instruction(future_field=[1, 2]))
-    stored = harness.stored["instructions"][0]
+    stored = (await harness.stored())["instructions"][0]
     assert stored["id"] == "7c3e0f5e"
     assert stored["phase"] == "scheduled"
     assert stored["start"] == "2026-01-15T17:00:00+00:00"
@@ -71,8 +74,8 @@ async def test_end_missed_while_down_ends_at_once(harness: Harness) -> None:
     assert ended["type"] == "ended"
     assert ended["missed"] is True and ended["reason"] == "missed"
     assert harness.state("input_boolean.heater") == "on"
-    assert harness.stored["instructions"][0]["phase"] == "ended"
-    assert harness.stored["control"] == {}
+    assert (await harness.stored())["instructions"][0]["phase"] == "ended"
+    assert (await harness.stored())["control"] == {}
 
 
 @pytest.mark.parametrize("time_zone", ["Europe/London", "Europe/Paris"])
@@ -109,3 +112,15 @@ async def test_instruction_spanning_a_dst_change(
     ended = harness.events[-1].data
     assert ended["start"] == start and ended["end"] == end
     assert harness.types() == ["received", "started", "ended"]
+
+
+async def test_a_burst_is_written_at_most_once_a_second(harness: Harness) -> None:
+    def ids(saved: dict[str, Any] | None) -> list[str]:
+        return [r["id"] for r in saved["instructions"]] if saved else []
+
+    await harness.put(V2, instruction(id="first"))
+    assert ids(await harness.stored()) == ["first"]
+    await harness.put(V2, instruction(id="second"))
+    held_back = harness.hass_storage[store_key(harness.entry.entry_id)]["data"]
+    assert ids(held_back) == ["first"]
+    assert ids(await harness.stored()) == ["first", "second"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime as dt
 from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval
 
 from ..const import (
     CONF_ENDPOINT_ID,
@@ -26,6 +28,8 @@ from .notify import DispatchNotifier
 from .persistence import DispatchStore
 from .records import InstructionRecord
 
+PRUNE_INTERVAL = dt.timedelta(hours=6)
+
 
 @dataclass(slots=True)
 class DispatchRuntime:
@@ -42,10 +46,13 @@ class DispatchRuntime:
     unknown_meterable_units: set[str] = field(default_factory=set)
     saved_records: list[InstructionRecord] = field(default_factory=list)
 
-    def snapshot(self) -> dict[str, Any]:
-        """Return what the Store keeps."""
+    def snapshot(self, *, for_store: bool = False) -> dict[str, Any]:
+        """Return what the Store keeps (records pre-encoded for the Store, plain otherwise)."""
+        records = self.lifecycle.records.values()
         return {
-            "instructions": [r.as_dict() for r in self.lifecycle.records.values()],
+            "instructions": [
+                r.saved_json() if for_store else r.as_dict() for r in records
+            ],
             "control": self.control.applied,
             "unknown_meterable_units": sorted(self.unknown_meterable_units),
         }
@@ -100,7 +107,7 @@ async def async_setup_dispatch(
     runtime: DispatchRuntime
 
     def _snapshot() -> dict[str, Any]:
-        return runtime.snapshot()
+        return runtime.snapshot(for_store=True)
 
     store = DispatchStore(hass, entry.entry_id, _snapshot)
     runtime = DispatchRuntime(hass, entry, units, notifier, lifecycle, store)
@@ -125,6 +132,16 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
     runtime.lifecycle.restore(runtime.saved_records)
     runtime.saved_records = []
     runtime.update_repair_issue()
+
+    @callback
+    def _prune(_now: dt.datetime) -> None:
+        runtime.lifecycle.prune()
+
+    entry.async_on_unload(
+        async_track_time_interval(
+            hass, _prune, PRUNE_INTERVAL, name=f"{DOMAIN} dispatch history prune"
+        )
+    )
 
     endpoints = hass.data.get(ENDPOINTS)
     if endpoints is None:
@@ -151,6 +168,7 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
             del endpoints[endpoint_id]
         webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
         runtime.lifecycle.shutdown()
+        runtime.notifier.shutdown()
         runtime.control.shutdown()
         await runtime.store.async_flush()
 

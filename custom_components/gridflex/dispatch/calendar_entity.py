@@ -76,7 +76,7 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
         now = dt_util.utcnow()
         live = [
             r
-            for r in self._runtime.lifecycle.records.values()
+            for r in self._runtime.lifecycle.records.live()
             if r.phase in (Phase.ACTIVE, Phase.SCHEDULED)
             and r.instruction.start is not None
         ]

@@ -25,7 +25,11 @@ from ..api.fpp.dispatch import (
     MeterableUnitPower,
     Status,
 )
-from .records import EndReason, InstructionRecord, Phase
+from .records import EndReason, InstructionRecord, Phase, RecordBook
+
+# Finished instructions stay (calendar history, refusing a cancelled id again) this long.
+KEEP_FINISHED_FOR = dt.timedelta(days=90)
+KEEP_FINISHED_AT_MOST = 10_000
 
 
 class EventType(StrEnum):
@@ -62,7 +66,7 @@ class Lifecycle:
         """Start empty; :meth:`async_restore` loads what the Store kept."""
         self._hass = hass
         self._hooks = hooks
-        self.records: dict[str, InstructionRecord] = {}
+        self.records = RecordBook()
         self._timers: dict[str, CALLBACK_TYPE] = {}
 
     # --- inbound -----------------------------------------------------------------------
@@ -98,7 +102,7 @@ class Lifecycle:
                 legacy=legacy,
                 unknown_meterable_units=tuple(unknown),
             )
-            self.records[instruction.id] = record
+            self.records.add(record)
             if instruction.end is not None and instruction.end <= now:
                 # Already over on arrival: recorded, nothing fires.
                 record.phase = Phase.ENDED
@@ -112,7 +116,7 @@ class Lifecycle:
             old.scheduled_end_reason = EndReason.COMPLETED
             self._hooks.fire(EventType.UPDATED, old)
             self._reconcile(old, now)
-        self._hooks.changed(touched)
+        self._moved(self.records[instruction.id], touched)
         return Outcome.ACCEPTED
 
     def _cancel(
@@ -120,10 +124,9 @@ class Lifecycle:
     ) -> None:
         if old is None:
             # Recorded so that a later instruction with this id is refused.
-            self.records[cancel.id] = InstructionRecord(
-                cancel, Phase.CANCELLED, now, now
-            )
-            self._hooks.changed(cancel.meterable_unit_ids)
+            record = InstructionRecord(cancel, Phase.CANCELLED, now, now)
+            self.records.add(record)
+            self._moved(record, cancel.meterable_unit_ids)
             return
         if old.cancelled:
             return
@@ -136,7 +139,7 @@ class Lifecycle:
             self._hooks.fire(EventType.CANCELLED, old)
             if was_active:
                 self._end(old, now, EndReason.CANCELLED, final=Phase.CANCELLED)
-        self._hooks.changed(old.instruction.meterable_unit_ids)
+        self._moved(old, old.instruction.meterable_unit_ids)
 
     @callback
     def legacy_start(self, start: LegacyStart) -> tuple[Outcome, str]:
@@ -183,7 +186,7 @@ class Lifecycle:
             record.instruction = replace(record.instruction, end=end)
             self._cancel_timer(record.id)
             self._end(record, now, EndReason.STOPPED)
-        self._hooks.changed(record.instruction.meterable_unit_ids)
+        self._moved(record, record.instruction.meterable_unit_ids)
         return record
 
     def running_legacy(self, mu_id: str) -> InstructionRecord | None:
@@ -191,10 +194,8 @@ class Lifecycle:
         return next(
             (
                 r
-                for r in self.records.values()
-                if r.legacy
-                and r.phase is Phase.ACTIVE
-                and mu_id in r.instruction.meterable_unit_ids
+                for r in self.records.live(mu_id)
+                if r.legacy and r.phase is Phase.ACTIVE
             ),
             None,
         )
@@ -255,11 +256,16 @@ class Lifecycle:
             if current is None or current.phase not in (Phase.SCHEDULED, Phase.ACTIVE):
                 return
             self._reconcile(current, max(dt_util.utcnow(), point), on_time=True)
-            self._hooks.changed(current.instruction.meterable_unit_ids)
+            self._moved(current, current.instruction.meterable_unit_ids)
 
         self._timers[instruction_id] = async_track_point_in_utc_time(
             self._hass, _due, when
         )
+
+    def _moved(self, record: InstructionRecord, mu_ids: Iterable[str]) -> None:
+        """Every change ends here: re-index the record, then refresh what shows it."""
+        self.records.touch(record)
+        self._hooks.changed(mu_ids)
 
     def _cancel_timer(self, instruction_id: str) -> None:
         if (unsub := self._timers.pop(instruction_id, None)) is not None:
@@ -272,7 +278,7 @@ class Lifecycle:
         """Resume after HA (re)started: re-arm, re-activate, or end what ended meanwhile."""
         now = dt_util.utcnow()
         for record in records:
-            self.records[record.id] = record
+            self.records.add(record)
         for record in self.records.values():
             if record.phase not in (Phase.SCHEDULED, Phase.ACTIVE, Phase.RECEIVED):
                 continue
@@ -284,7 +290,18 @@ class Lifecycle:
             if record.phase is Phase.RECEIVED:
                 record.phase = Phase.SCHEDULED
             self._reconcile(record, now)
+        for record in self.records.values():
+            self.records.touch(record)
+        self.records.prune(now - KEEP_FINISHED_FOR, KEEP_FINISHED_AT_MOST)
         self._hooks.changed()
+
+    @callback
+    def prune(self) -> None:
+        """Forget finished instructions past ``KEEP_FINISHED_FOR`` (or beyond the cap)."""
+        if self.records.prune(
+            dt_util.utcnow() - KEEP_FINISHED_FOR, KEEP_FINISHED_AT_MOST
+        ):
+            self._hooks.changed()
 
     @callback
     def shutdown(self) -> None:
@@ -296,22 +313,13 @@ class Lifecycle:
     # --- queries for entities ----------------------------------------------------------
 
     def for_mu(self, mu_id: str, phase: Phase) -> list[InstructionRecord]:
-        """Return the records of one MU in one phase, earliest start first."""
-        found = [
-            r
-            for r in self.records.values()
-            if r.phase is phase and mu_id in r.instruction.meterable_unit_ids
-        ]
+        """Return the records of one MU in one live phase, earliest start first."""
+        found = [r for r in self.records.live(mu_id) if r.phase is phase]
         return sorted(found, key=_start_key)
 
     def active_mus(self) -> set[str]:
         """MUs with at least one active instruction."""
-        return {
-            mu
-            for r in self.records.values()
-            if r.phase is Phase.ACTIVE
-            for mu in r.instruction.meterable_unit_ids
-        }
+        return self.records.live_mus(Phase.ACTIVE)
 
 
 def _start_key(record: InstructionRecord) -> dt.datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,6 +15,11 @@ from ..const import DOMAIN, EVENT_DISPATCH
 from ..runtime import GridFlexConfigEntry
 from .lifecycle import EventType
 from .records import InstructionRecord
+
+# Replies to a burst of PUTs go out before the events and entity writes they cause: those
+# wait until no change came for QUIET_S, and never more than MAX_HOLD_S after the first one.
+QUIET_S = 0.005
+MAX_HOLD_S = 0.1
 
 
 def _iso(moment: Any) -> str | None:
@@ -41,7 +47,7 @@ def instruction_summary(record: InstructionRecord, mu_id: str) -> dict[str, Any]
 
 
 class DispatchNotifier:
-    """Fires bus events per configured MU and tells listeners that records moved."""
+    """Fires bus events per configured MU and tells listeners that records moved, after the replies."""
 
     def __init__(
         self,
@@ -56,9 +62,12 @@ class DispatchNotifier:
         # (listener, MU it follows; None = every change)
         self._listeners: list[tuple[Callable[[], None], str | None]] = []
         self._device_ids: dict[str, str] = {}
+        self._events: list[dict[str, Any]] = []
         self._pending: set[str] = set()
         self._pending_all = False
-        self._flush_scheduled = False
+        self._handle: asyncio.TimerHandle | None = None
+        self._generation = self._armed_generation = 0
+        self._first_change = 0.0
 
     def device_id(self, mu_id: str) -> str | None:
         """Return the HA device id of one configured MU."""
@@ -75,19 +84,22 @@ class DispatchNotifier:
 
     @callback
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
-        """Fire ``gridflex_dispatch`` once for each configured MU the instruction names."""
+        """Queue ``gridflex_dispatch`` once for each configured MU the instruction names."""
         for mu_id in record.instruction.meterable_unit_ids:
             if mu_id not in self._units:
                 continue
-            data = {
-                "type": kind.value,
-                **instruction_summary(record, mu_id),
-                **extra,
-                "extra": dict(record.instruction.extra),
-                "config_entry_id": self._entry.entry_id,
-                "device_id": self.device_id(mu_id),
-            }
-            self._hass.bus.async_fire(EVENT_DISPATCH, data)
+            # Described now: the record may move again before the events go out.
+            self._events.append(
+                {
+                    "type": kind.value,
+                    **instruction_summary(record, mu_id),
+                    **extra,
+                    "extra": dict(record.instruction.extra),
+                    "config_entry_id": self._entry.entry_id,
+                    "device_id": self.device_id(mu_id),
+                }
+            )
+        self._schedule()
 
     @callback
     def changed(self, mu_ids: Iterable[str] | None = None) -> None:
@@ -101,18 +113,49 @@ class DispatchNotifier:
             self._pending_all = True
         else:
             self._pending.update(mu_ids)
-        if not self._flush_scheduled:
-            # Coalesced: a burst of PUTs in one loop turn refreshes each entity once.
-            self._flush_scheduled = True
-            self._hass.loop.call_soon(self._flush)
+        self._schedule()
 
     @callback
-    def _flush(self) -> None:
+    def _schedule(self) -> None:
+        self._generation += 1
+        if self._handle is None:
+            self._first_change = self._hass.loop.time()
+            self._arm(self._first_change + QUIET_S)
+
+    @callback
+    def _arm(self, when: float) -> None:
+        self._armed_generation = self._generation
+        self._handle = self._hass.loop.call_at(when, self._on_quiet)
+
+    @callback
+    def _on_quiet(self) -> None:
+        self._handle = None
+        now = self._hass.loop.time()
+        deadline = self._first_change + MAX_HOLD_S
+        if self._generation != self._armed_generation and now < deadline:
+            self._arm(min(now + QUIET_S, deadline))  # more came meanwhile: wait again
+            return
+        self.flush()
+
+    @callback
+    def flush(self) -> None:
+        """Fire the queued events, then refresh what follows the changed MUs."""
+        events, self._events = self._events, []
+        for data in events:
+            self._hass.bus.async_fire(EVENT_DISPATCH, data)
         touched = None if self._pending_all else self._pending
-        self._pending, self._pending_all, self._flush_scheduled = set(), False, False
+        self._pending, self._pending_all = set(), False
         for listener, mu_id in list(self._listeners):
             if mu_id is None or touched is None or mu_id in touched:
                 listener()
+
+    @callback
+    def shutdown(self) -> None:
+        """Send what is still queued at once (entry unload)."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self.flush()
 
     @callback
     def add_listener(

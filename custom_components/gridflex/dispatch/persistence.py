@@ -11,6 +11,10 @@ from homeassistant.helpers.storage import Store
 from ..const import DISPATCH_STORE_VERSION, DOMAIN, LOGGER
 from .records import InstructionRecord
 
+# A lone change is written at once; a burst is written at most once a second, because each
+# write encodes every kept instruction on the event loop (bench/dispatch_latency.py).
+MIN_SAVE_INTERVAL_S = 1.0
+
 
 def store_key(entry_id: str) -> str:
     """Storage key of one account's dispatch state."""
@@ -18,7 +22,7 @@ def store_key(entry_id: str) -> str:
 
 
 class DispatchStore:
-    """Saves after the reply: a change schedules one save task, coalescing bursts."""
+    """Saves after the reply, coalescing bursts (see ``MIN_SAVE_INTERVAL_S``)."""
 
     def __init__(
         self, hass: HomeAssistant, entry_id: str, snapshot: Callable[[], dict[str, Any]]
@@ -30,6 +34,7 @@ class DispatchStore:
         )
         self._snapshot = snapshot
         self._pending = False
+        self._last_write = -MIN_SAVE_INTERVAL_S
 
     async def async_load(
         self,
@@ -50,19 +55,28 @@ class DispatchStore:
 
     @callback
     def schedule_save(self) -> None:
-        """Save soon, in a task of its own (several changes in a row make one write)."""
+        """Save after this loop turn, or a second after the last write (HA writes it on stop too)."""
         if self._pending:
             return
         self._pending = True
+        wait = self._last_write + MIN_SAVE_INTERVAL_S - self._hass.loop.time()
+        if wait > 0:
+            self._store.async_delay_save(self._data_to_write, wait)
+            return
+        # A task, not a timer: it starts after this loop turn's replies, and tests can await it.
         self._hass.async_create_task(
-            self._save(), f"{DOMAIN} dispatch store save", eager_start=False
+            self._save_now(), f"{DOMAIN} dispatch store save", eager_start=False
         )
 
-    async def _save(self) -> None:
+    async def _save_now(self) -> None:
+        await self._store.async_save(self._data_to_write())
+
+    @callback
+    def _data_to_write(self) -> dict[str, Any]:
         self._pending = False
-        await self._store.async_save(self._snapshot())
+        self._last_write = self._hass.loop.time()
+        return self._snapshot()
 
     async def async_flush(self) -> None:
         """Write now (entry unload)."""
-        self._pending = False
-        await self._store.async_save(self._snapshot())
+        await self._save_now()

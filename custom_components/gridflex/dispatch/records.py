@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.helpers.json import json_bytes, json_fragment
 
 from ..api.fpp.dispatch import (
     Direction,
@@ -14,6 +17,9 @@ from ..api.fpp.dispatch import (
     Status,
     parse_time,
 )
+
+if TYPE_CHECKING:
+    from orjson import Fragment
 
 
 class Phase(StrEnum):
@@ -51,6 +57,8 @@ class InstructionRecord:
     # Reason to give when the end timer fires (a legacy stop in the future says "stopped").
     scheduled_end_reason: EndReason = EndReason.COMPLETED
     unknown_meterable_units: tuple[str, ...] = field(default=())
+    # The record as JSON the Store last wrote; dropped by ``RecordBook.touch``.
+    _saved: Fragment | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -96,6 +104,17 @@ class InstructionRecord:
             "unknown_meterable_units": list(self.unknown_meterable_units),
         }
 
+    def saved_json(self) -> Fragment:
+        """
+        :meth:`as_dict` as JSON, kept until the record changes.
+
+        Every Store write holds every record: encoded once, they cost a copy, and one bytes
+        object per record is all the garbage collector has to walk.
+        """
+        if self._saved is None:
+            self._saved = json_fragment(json_bytes(self.as_dict()))
+        return self._saved
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InstructionRecord:
         """Rebuild a record written by :meth:`as_dict`."""
@@ -127,6 +146,88 @@ class InstructionRecord:
             scheduled_end_reason=EndReason(data["scheduled_end_reason"]),
             unknown_meterable_units=tuple(data["unknown_meterable_units"]),
         )
+
+
+LIVE_PHASES = frozenset({Phase.RECEIVED, Phase.SCHEDULED, Phase.ACTIVE})
+
+
+class RecordBook(Mapping[str, InstructionRecord]):
+    """
+    Every instruction of one account by id, with the live ones indexed by MU.
+
+    Entities ask "what is active or next for this MU" on every change; the index keeps that
+    independent of how many finished instructions the account has kept.
+    """
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._all: dict[str, InstructionRecord] = {}
+        self._live_by_mu: dict[str, dict[str, InstructionRecord]] = {}
+        self._indexed_mus: dict[str, tuple[str, ...]] = {}  # id -> MUs it is live under
+
+    def __getitem__(self, instruction_id: str) -> InstructionRecord:
+        """Return the record of one instruction id."""
+        return self._all[instruction_id]
+
+    def __iter__(self) -> Iterator[str]:
+        """Instruction ids, oldest first."""
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        """How many instructions are kept."""
+        return len(self._all)
+
+    def add(self, record: InstructionRecord) -> None:
+        """Keep a new record."""
+        self._all[record.id] = record
+        self.touch(record)
+
+    def touch(self, record: InstructionRecord) -> None:
+        """Note that a record changed: re-index it and drop its saved form."""
+        record._saved = None  # noqa: SLF001 - the book owns its records' cache
+        for mu in self._indexed_mus.pop(record.id, ()):
+            live = self._live_by_mu[mu]
+            del live[record.id]
+            if not live:
+                del self._live_by_mu[mu]
+        if record.phase in LIVE_PHASES:
+            mus = tuple(dict.fromkeys(record.instruction.meterable_unit_ids))
+            for mu in mus:
+                self._live_by_mu.setdefault(mu, {})[record.id] = record
+            self._indexed_mus[record.id] = mus
+
+    def live(self, mu_id: str | None = None) -> list[InstructionRecord]:
+        """Received, scheduled or active records (of one MU, or all)."""
+        if mu_id is not None:
+            return list(self._live_by_mu.get(mu_id, {}).values())
+        return [self._all[i] for i in self._indexed_mus]
+
+    def prune(self, finished_before: dt.datetime, keep_finished: int) -> int:
+        """
+        Forget old finished records; return how many went.
+
+        Ended and cancelled records last changed before ``finished_before`` go, and the
+        oldest beyond ``keep_finished``. Live records always stay.
+        """
+        finished = [r for r in self._all.values() if r.phase not in LIVE_PHASES]
+        finished.sort(key=lambda r: r.updated_at)
+        excess = len(finished) - keep_finished
+        gone = [
+            r
+            for index, r in enumerate(finished)
+            if index < excess or r.updated_at < finished_before
+        ]
+        for record in gone:
+            del self._all[record.id]
+        return len(gone)
+
+    def live_mus(self, phase: Phase) -> set[str]:
+        """MUs with at least one record in ``phase`` (a live phase)."""
+        return {
+            mu
+            for mu, records in self._live_by_mu.items()
+            if any(r.phase is phase for r in records.values())
+        }
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
