@@ -49,7 +49,8 @@ def _log_full_collections():
         if phase == "start":
             started[:] = [time.perf_counter()]
         elif started:
-            _GC_LOG.warning("full gc %.1f ms", (time.perf_counter() - started[0]) * 1000)
+            took = time.perf_counter() - started[0]
+            _GC_LOG.warning("full gc %.1f ms ending at %.3f", took * 1000, time.time())
 
     gc.callbacks.append(_callback)
 
@@ -234,13 +235,14 @@ class HaProcess:
                 await asyncio.sleep(0.2)
             self.token = token_file.read_text()
 
-    def full_gc_pauses_ms(self) -> list[float]:
-        """Full garbage collections Home Assistant went through so far, in ms (bench_noop logs them)."""
+    def full_gc_pauses(self) -> list[tuple[float, float]]:
+        """Home Assistant's full garbage collections so far: (start, end), wall clock (bench_noop logs them)."""
         if self._dir is None:
             return []
         path = Path(self._dir.name) / "hass.out"
         text = path.read_text(errors="replace") if path.exists() else ""
-        return [float(m) for m in re.findall(r"full gc ([0-9.]+) ms", text)]
+        found = re.findall(r"full gc ([0-9.]+) ms ending at ([0-9.]+)", text)
+        return [(float(end) - float(ms) / 1000, float(end)) for ms, end in found]
 
     def log_tail(self, chars: int = 3000) -> str:
         """The end of Home Assistant's output."""

@@ -21,11 +21,12 @@ from homeassistant import __main__ as hass_main, bootstrap
 from homeassistant.const import REQUIRED_PYTHON_VER
 
 HEADLESS_FLAG = "--headless"
+_validate_python = hass_main.validate_python
 
 
 def _accept_python_3_13() -> None:
     if sys.version_info[:2] != (3, 13):
-        hass_main.validate_python()
+        _validate_python()
     elif sys.version_info[:3] < REQUIRED_PYTHON_VER:
         print(
             f"demo: Python {sys.version.split()[0]} is older than Home Assistant asks for; "
