@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gridflex.const import DOMAIN
@@ -75,6 +76,10 @@ async def test_backfill_rows_sums_metadata_and_sensors(
     assert hass.states.get(f"{prefix}_conversion_coefficient").state == "11.25"
     assert hass.states.get(f"{prefix}_latest_data").state == "2026-03-30"
     assert hass.states.get(f"{prefix}_consent").state == "accepted"
+    registry = er.async_get(hass)
+    for diagnostic in ("latest_data", "consent", "consent_expiry"):
+        entry = registry.async_get(f"{prefix}_{diagnostic}")
+        assert entry is not None and entry.entity_category is EntityCategory.DIAGNOSTIC
     for state in hass.states.async_all("sensor"):
         assert "state_class" not in state.attributes
 

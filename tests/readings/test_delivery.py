@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -62,7 +63,9 @@ async def test_fpp_down_24_hours_then_back_loses_and_duplicates_nothing(
     freezer: FrozenDateTimeFactory,
     fpp_sim: FppSimulator,
     advance: Advance,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, "custom_components.gridflex")
     await start(hass, freezer, fpp_sim)
     fpp_sim.fail_next(count=100_000, status=503)
     for hour in range(1, 25):
@@ -88,6 +91,9 @@ async def test_fpp_down_24_hours_then_back_loses_and_duplicates_nothing(
     assert entity_state(hass, "sensor", "readings_last_sent") == (
         "2026-01-16T17:15:00+00:00"
     )
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert sum("not delivered" in m for m in said) == 1  # once, not per retry
+    assert sum("FPP takes readings of MU-1 again" in m for m in said) == 1
 
 
 async def test_restart_in_the_middle_keeps_the_queue_and_fills_the_gap(

@@ -18,7 +18,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import UnitOfApparentPower, UnitOfEnergy, UnitOfVolume
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfApparentPower,
+    UnitOfEnergy,
+    UnitOfVolume,
+)
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
@@ -89,17 +94,20 @@ POINT_SENSORS = (
     ),
     PointSensorDescription(
         key="latest_data_date",
+        entity_category=EntityCategory.DIAGNOSTIC,
         device_class=SensorDeviceClass.DATE,
         value=lambda s: s.latest_day,
     ),
     PointSensorDescription(
         key="consent_status",
+        entity_category=EntityCategory.DIAGNOSTIC,
         device_class=SensorDeviceClass.ENUM,
         options=CONSENT_OPTIONS,
         value=_consent_status,
     ),
     PointSensorDescription(
         key="consent_expiry",
+        entity_category=EntityCategory.DIAGNOSTIC,
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda s: s.ask.expires_at if s.ask else None,
     ),

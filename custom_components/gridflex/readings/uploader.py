@@ -71,6 +71,8 @@ class ReadingsUploader:
                 self._upload_again = False
                 outcome = await self.queue.async_upload()
                 if outcome.result in (UploadResult.OK, UploadResult.REJECTED):
+                    if self.failures:
+                        LOGGER.info("FPP takes readings of %s again", self.queue.mu_id)
                     self.failures = 0
                     if outcome.parked:
                         LOGGER.error(
@@ -91,8 +93,10 @@ class ReadingsUploader:
                 else:
                     self.failures += 1
                     delay = retry_delay(self.failures, outcome.retry_after)
-                    LOGGER.info(
-                        "Readings of %s not delivered (%s); retrying in %.0f s",
+                    # Said once when FPP goes away (and once when it is back), not per retry.
+                    log = LOGGER.info if self.failures == 1 else LOGGER.debug
+                    log(
+                        "Readings of %s not delivered (%s); kept and retried, next in %.0f s",
                         self.queue.mu_id,
                         outcome.error,
                         delay,
