@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Generator
 import logging
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
+from homeassistant.helpers.entity import Entity
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -111,3 +113,15 @@ def switchgrid_entry(switchgrid_sim: SwitchgridSimulator) -> MockConfigEntry:
         unique_id="switchgrid_maison",
         data=switchgrid_entry_data(switchgrid_sim),
     )
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create entities that are disabled by default as enabled (tests that watch them)."""
+    with patch.object(
+        Entity,
+        "entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield

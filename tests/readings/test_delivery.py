@@ -29,7 +29,8 @@ from tests.readings.conftest import (
 )
 from tests.simulators.fpp import FppSimulator
 
-pytestmark = pytest.mark.usefixtures("london")
+# The queue and last-sent sensors are disabled by default; these tests watch them.
+pytestmark = pytest.mark.usefixtures("london", "entity_registry_enabled_by_default")
 
 
 def at(minute: int, second: int = 0) -> dt.datetime:

@@ -7,6 +7,7 @@ import datetime as dt
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import history
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -116,3 +117,20 @@ async def test_recorder_failure_at_start_falls_back_to_live_states(
     assert "Recorder history unavailable for MU-1" in caplog.text
     await advance(at(1))
     assert power_sent(fpp_sim) == {"17:01": -2.0}
+
+
+async def test_minute_by_minute_diagnostics_are_disabled_by_default(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, fpp_sim: FppSimulator
+) -> None:
+    freezer.move_to(at(0))
+    entry = make_entry(fpp_sim)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    registry = er.async_get(hass)
+    disabled = {
+        e.unique_id.rsplit("_MU-1_", 1)[-1]
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if e.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    }
+    assert disabled == {"readings_queued", "readings_last_sent"}

@@ -42,6 +42,8 @@ class LastReadingSentSensor(ReadingsEntity, SensorEntity):
     """Timestamp of the newest reading FPP accepted."""
 
     _attr_device_class = SensorDeviceClass.TIMESTAMP
+    # Changes every minute; "Readings healthy" is what most users need.
+    _attr_entity_registry_enabled_default = False
 
     @property
     def native_value(self) -> dt.datetime | None:
@@ -54,6 +56,8 @@ class ReadingsQueuedSensor(ReadingsEntity, SensorEntity):
     """How many readings wait to be sent."""
 
     _attr_state_class = SensorStateClass.MEASUREMENT
+    # Goes up and down every minute; "Readings healthy" is what most users need.
+    _attr_entity_registry_enabled_default = False
 
     @property
     def native_value(self) -> int:
