@@ -235,21 +235,20 @@ class HaProcess:
                 await asyncio.sleep(0.2)
             self.token = token_file.read_text()
 
+    def _output(self) -> str:
+        if self._dir is None:
+            return ""
+        path = Path(self._dir.name) / "hass.out"
+        return path.read_text(errors="replace") if path.exists() else ""
+
     def full_gc_pauses(self) -> list[tuple[float, float]]:
         """Home Assistant's full garbage collections so far: (start, end), wall clock (bench_noop logs them)."""
-        if self._dir is None:
-            return []
-        path = Path(self._dir.name) / "hass.out"
-        text = path.read_text(errors="replace") if path.exists() else ""
-        found = re.findall(r"full gc ([0-9.]+) ms ending at ([0-9.]+)", text)
+        found = re.findall(r"full gc ([0-9.]+) ms ending at ([0-9.]+)", self._output())
         return [(float(end) - float(ms) / 1000, float(end)) for ms, end in found]
 
     def log_tail(self, chars: int = 3000) -> str:
         """The end of Home Assistant's output."""
-        if self._dir is None:
-            return ""
-        path = Path(self._dir.name) / "hass.out"
-        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+        return self._output()[-chars:]
 
     async def stop(self) -> None:
         """Stop the process we started (by its own handle) and remove its config dir."""

@@ -149,6 +149,11 @@ class Harness:
         await self.settle()
 
 
+def stored_ids(saved: dict[str, Any] | None) -> list[str]:
+    """Instruction ids in a Store snapshot, oldest first (none when nothing was written)."""
+    return [r["id"] for r in saved["instructions"]] if saved else []
+
+
 @pytest.fixture
 async def harness(
     hass: HomeAssistant,

@@ -13,16 +13,11 @@ from custom_components.gridflex.dispatch.records import (
 )
 
 from .bodies import instruction
-from .conftest import V2, Harness
+from .conftest import V2, Harness, stored_ids
 
 UTC = dt.UTC
 END = dt.datetime(2026, 1, 15, 19, tzinfo=UTC)
 CALENDAR = "calendar.fpp_acme_flex_dispatches"
-
-
-async def _stored_ids(harness: Harness) -> list[str]:
-    saved = await harness.stored()
-    return [r["id"] for r in saved["instructions"]] if saved else []
 
 
 async def test_finished_instructions_go_after_90_days_live_ones_stay(
@@ -39,7 +34,7 @@ async def test_finished_instructions_go_after_90_days_live_ones_stay(
     assert set(harness.runtime.lifecycle.records) == {"done", "summer"}
     await harness.advance_to(END + KEEP_FINISHED_FOR + dt.timedelta(days=1))
     assert set(harness.runtime.lifecycle.records) == {"summer"}
-    assert await _stored_ids(harness) == ["summer"]
+    assert stored_ids(await harness.stored()) == ["summer"]
     assert harness.state(CALENDAR) == "off"
 
 
@@ -48,7 +43,7 @@ async def test_a_restart_forgets_old_history(harness: Harness) -> None:
     await harness.advance_to(END)
     await harness.restart(at=END + KEEP_FINISHED_FOR + dt.timedelta(hours=1))
     assert "done" not in harness.runtime.lifecycle.records
-    assert await _stored_ids(harness) == []
+    assert stored_ids(await harness.stored()) == []
 
 
 def test_the_cap_drops_the_oldest_finished_first() -> None:

@@ -8,7 +8,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from .bodies import instruction
-from .conftest import V1_START, V1_STOP, V2, Harness
+from .conftest import V1_START, V1_STOP, V2, Harness, stored_ids
 
 UTC = dt.UTC
 ACTIVE = "binary_sensor.mu_1001_dispatch_active"
@@ -160,7 +160,7 @@ async def test_cancel_for_unknown_id_is_recorded(harness: Harness) -> None:
     assert resp.status == 200
     assert harness.events == []
     assert (await harness.put(V2, instruction(id="later"))).status == 409
-    assert [r["id"] for r in (await harness.stored())["instructions"]] == ["later"]
+    assert stored_ids(await harness.stored()) == ["later"]
 
 
 async def test_late_arrival_starts_at_once(harness: Harness) -> None:

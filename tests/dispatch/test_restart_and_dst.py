@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
 from custom_components.gridflex.dispatch.persistence import store_key
 
 from .bodies import instruction
-from .conftest import V2, Harness
+from .conftest import V2, Harness, stored_ids
 
 UTC = dt.UTC
 ACTIVE = "binary_sensor.mu_1001_dispatch_active"
@@ -115,12 +114,9 @@ async def test_instruction_spanning_a_dst_change(
 
 
 async def test_a_burst_is_written_at_most_once_a_second(harness: Harness) -> None:
-    def ids(saved: dict[str, Any] | None) -> list[str]:
-        return [r["id"] for r in saved["instructions"]] if saved else []
-
     await harness.put(V2, instruction(id="first"))
-    assert ids(await harness.stored()) == ["first"]
+    assert stored_ids(await harness.stored()) == ["first"]
     await harness.put(V2, instruction(id="second"))
     held_back = harness.hass_storage[store_key(harness.entry.entry_id)]["data"]
-    assert ids(held_back) == ["first"]
-    assert ids(await harness.stored()) == ["first", "second"]
+    assert stored_ids(held_back) == ["first"]
+    assert stored_ids(await harness.stored()) == ["first", "second"]
