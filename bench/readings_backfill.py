@@ -1,18 +1,24 @@
 """
-Backfill bench: 5 MUs x 30 days x 1,440 minutes of synthetic state history -> compute ->
-durable queue -> upload to the FPP simulator (its own process, over real HTTP).
+Backfill bench: 5 MUs x 30 days x 1,440 minutes of power and energy-counter history in a real
+recorder (SQLite) -> history read through HA -> compute -> durable queue -> upload to the FPP
+simulator (its own process, over real HTTP). The history is written into the database before
+any clock starts.
 
-Prints wall time, readings/s, peak RSS and RSS added over the start, and the ratio to
-a baseline measured in the same run: sending the same readings as prebuilt JSON bodies.
+Prints two figures, each with its phases, peak RSS and ratio to the same baseline measured in
+the same run: pipeline only (compute, queue, upload: the samples already in memory) and end to
+end (the recorder history read the real backfill starts with, then the pipeline). The baseline
+sends the same number of readings as JSON bodies built and encoded before its clock starts.
 Run: .venv/bin/python -m bench.readings_backfill
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import contextlib
+from dataclasses import dataclass
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 import random
@@ -24,6 +30,7 @@ import time
 from typing import Any
 
 import aiohttp
+from homeassistant.core import HomeAssistant
 
 from custom_components.gridflex.api.fpp import FppClient
 from custom_components.gridflex.api.fpp.readings import MAX_READINGS_PER_REQUEST
@@ -38,6 +45,14 @@ from custom_components.gridflex.readings.queue import (
     ReadingsQueue,
     UploadResult,
 )
+from custom_components.gridflex.readings.samples import (
+    async_recorded_states,
+    energy_sample,
+    merge,
+    power_sample,
+)
+
+from .recorded_history import recorder_hass, write_states
 
 MUS = 5
 DAYS = 30
@@ -47,11 +62,16 @@ TOKEN = "bench-token"  # noqa: S105 - the local simulator's token
 
 
 def rss_kib(field: str) -> int:
-    """VmRSS (now) or VmHWM (peak) of this process, in KiB."""
+    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in KiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+def reset_peak_rss() -> None:
+    """Start a new VmHWM from the current RSS (Linux >= 4.0), so each phase has its own peak."""
+    Path("/proc/self/clear_refs").write_text("5")
 
 
 class JsonFileStore:
@@ -96,21 +116,72 @@ def synthetic_history(seed: int) -> tuple[list[Sample], list[Sample]]:
     return power, energy
 
 
-PHASES: dict[str, float] = {"history": 0.0, "compute": 0.0, "queue+upload": 0.0}
+def power_entity(index: int) -> str:
+    return f"sensor.bench_mu{index}_power"
 
 
-async def pipeline(client: FppClient, folder: Path) -> tuple[int, int]:
-    """Compute, queue and upload every MU; return (readings, store writes)."""
+def energy_entity(index: int) -> str:
+    return f"sensor.bench_mu{index}_energy"
+
+
+def seed_recorder(db_path: Path) -> int:
+    """Write every MU's synthetic history into the recorder's database; return the state count."""
+    count = 0
+    for index in range(MUS):
+        power, energy = synthetic_history(index)
+        count += write_states(db_path, power_entity(index), "kW", power)
+        count += write_states(db_path, energy_entity(index), "kWh", energy)
+    return count
+
+
+type History = Callable[[int], Awaitable[tuple[list[Sample], list[Sample]]]]
+
+
+def in_memory_history(
+    histories: list[tuple[list[Sample], list[Sample]]],
+) -> History:
+    """Samples built before the clock starts: the pipeline-only run reads no history."""
+
+    async def read(index: int) -> tuple[list[Sample], list[Sample]]:
+        return histories[index]
+
+    return read
+
+
+def recorder_history(hass: HomeAssistant) -> History:
+    """What the manager does at start: HA's history API, then states -> samples, merged."""
+    begin = dt.datetime.fromtimestamp(START, dt.UTC)
+    end = dt.datetime.fromtimestamp(END, dt.UTC)
+
+    async def read(index: int) -> tuple[list[Sample], list[Sample]]:
+        power_states = await async_recorded_states(
+            hass, power_entity(index), begin, end
+        )
+        energy_states = await async_recorded_states(
+            hass, energy_entity(index), begin, end
+        )
+        return (
+            merge([power_sample(s, 1.0) for s in power_states]),
+            merge([energy_sample(s) for s in energy_states]),
+        )
+
+    return read
+
+
+async def pipeline(
+    client: FppClient, folder: Path, history: History, phases: dict[str, float]
+) -> tuple[int, int]:
+    """Read each MU's history, compute, queue and upload; return (readings, store writes)."""
     total = writes = 0
     for index in range(MUS):
         mark = time.perf_counter()
-        power, energy = synthetic_history(index)
-        PHASES["history"] += time.perf_counter() - mark
+        power, energy = await history(index)
+        phases["history read"] += time.perf_counter() - mark
         mark = time.perf_counter()
         minutes = minute_power(power, START, END)
         halves, _ = half_hour_energy_from_counter(energy, START, END)
         del power, energy
-        PHASES["compute"] += time.perf_counter() - mark
+        phases["compute"] += time.perf_counter() - mark
         mark = time.perf_counter()
         store = JsonFileStore(folder / f"mu{index}.json")
         queue = ReadingsQueue(f"MU-{index}", store, client)
@@ -121,18 +192,17 @@ async def pipeline(client: FppClient, folder: Path) -> tuple[int, int]:
         await store.async_flush()
         if outcome.result is not UploadResult.OK or queue.size:
             raise RuntimeError(f"upload failed: {outcome}")
-        PHASES["queue+upload"] += time.perf_counter() - mark
+        phases["queue+upload"] += time.perf_counter() - mark
         total += outcome.sent
         writes += store.writes
     return total, writes
 
 
-async def baseline(session: aiohttp.ClientSession, url: str, count: int) -> None:
-    """Send ``count`` readings as prebuilt bodies: HTTP and the simulator alone."""
+def prebuilt_bodies(count: int) -> list[bytes]:
+    """``count`` readings as encoded PUT bodies of at most MAX_READINGS_PER_REQUEST each."""
     stamp = dt.datetime.fromtimestamp(START, dt.UTC)
-    sent = 0
-    while sent < count:
-        size = min(MAX_READINGS_PER_REQUEST, count - sent)
+    bodies = []
+    for first in range(0, count, MAX_READINGS_PER_REQUEST):
         readings = [
             {
                 "timestamp": (stamp + dt.timedelta(minutes=i + 1)).strftime(
@@ -140,15 +210,27 @@ async def baseline(session: aiohttp.ClientSession, url: str, count: int) -> None
                 ),
                 "power_kw": 1.234,
             }
-            for i in range(size)
+            for i in range(first, min(count, first + MAX_READINGS_PER_REQUEST))
         ]
-        async with session.put(
-            f"{url}/readings",
-            json={"meterable_unit_id": "MU-base", "readings": readings},
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        ) as resp:
+        body = {"meterable_unit_id": "MU-base", "readings": readings}
+        bodies.append(json.dumps(body).encode())
+    return bodies
+
+
+async def baseline(
+    session: aiohttp.ClientSession, url: str, bodies: list[bytes]
+) -> None:
+    """
+    Baseline: only PUT the prebuilt bodies, one after another, and check each reply is 2xx.
+
+    Included: the HTTP client, the local connection and the simulator's parsing and storing.
+    Not included: building or encoding the bodies (done by ``prebuilt_bodies`` before the
+    clock starts), history, compute, the queue and its store.
+    """
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    for body in bodies:
+        async with session.put(f"{url}/readings", data=body, headers=headers) as resp:
             resp.raise_for_status()
-        sent += size
 
 
 def free_port() -> int:
@@ -167,7 +249,7 @@ async def wait_listening(port: int) -> None:
     raise RuntimeError("simulator did not start")
 
 
-async def main() -> None:
+async def start_simulator() -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     sim = subprocess.Popen(  # noqa: ASYNC220, S603 - our own simulator, fixed arguments
         [
@@ -181,34 +263,98 @@ async def main() -> None:
         ],
         stdout=subprocess.DEVNULL,
     )
-    try:
-        await wait_listening(port)
-        url = f"http://127.0.0.1:{port}/api/participant"
-        async with aiohttp.ClientSession() as session:
-            client = FppClient(session, TOKEN, url)
-            with tempfile.TemporaryDirectory() as tmp:
-                rss_start = rss_kib("VmRSS")
-                began = time.perf_counter()
-                readings, writes = await pipeline(client, Path(tmp))
-                wall = time.perf_counter() - began
-                peak = rss_kib("VmHWM")
+    await wait_listening(port)
+    return sim, f"http://127.0.0.1:{port}/api/participant"
+
+
+@dataclass
+class Run:
+    """One timed run: its wall time, per-phase times and its own peak RSS over the start."""
+
+    wall: float
+    phases: dict[str, float]
+    readings: int = 0
+    writes: int = 0
+    rss_start_kib: int = 0
+    peak_kib: int = 0
+
+    def rss_lines(self) -> str:
+        return (
+            f"peak RSS {self.peak_kib / 1024:.1f} MiB,"
+            f" {(self.peak_kib - self.rss_start_kib) / 1024:.1f} MiB over the"
+            f" {self.rss_start_kib / 1024:.1f} MiB at its start"
+        )
+
+
+async def timed_pipeline(client: FppClient, history: History) -> Run:
+    """Run the whole pipeline into a fresh store folder, with its own clock and peak RSS."""
+    phases = {"history read": 0.0, "compute": 0.0, "queue+upload": 0.0}
+    with tempfile.TemporaryDirectory() as tmp:
+        gc.collect()
+        reset_peak_rss()
+        rss_start = rss_kib("VmRSS")
+        began = time.perf_counter()
+        readings, writes = await pipeline(client, Path(tmp), history, phases)
+        wall = time.perf_counter() - began
+        return Run(wall, phases, readings, writes, rss_start, rss_kib("VmHWM"))
+
+
+async def timed_baseline(session: aiohttp.ClientSession, url: str, count: int) -> Run:
+    bodies = prebuilt_bodies(count)  # before the clock: not part of the baseline
+    gc.collect()
+    reset_peak_rss()
+    rss_start = rss_kib("VmRSS")
+    began = time.perf_counter()
+    await baseline(session, url, bodies)
+    wall = time.perf_counter() - began
+    return Run(wall, {}, count, 0, rss_start, rss_kib("VmHWM"))
+
+
+def print_run(label: str, run: Run, base: Run) -> None:
+    print(f"{label}: {run.wall:.2f} s, {run.readings / run.wall:,.0f} readings/s")
+    print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in run.phases.items()))
+    print(f"  {run.rss_lines()}")
+    print(f"  ratio to baseline: {run.wall / base.wall:.2f}")
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        async with recorder_hass(Path(tmp)) as (hass, db_path):
             began = time.perf_counter()
-            await baseline(session, url, readings)
-            base_wall = time.perf_counter() - began
-    finally:
-        sim.terminate()
-        sim.wait()
+            states = await hass.async_add_executor_job(seed_recorder, db_path)
+            print(
+                f"recorder seeded with {states:,} states in {time.perf_counter() - began:.1f} s (not timed)"
+            )
+            histories = [synthetic_history(i) for i in range(MUS)]
+            sim, url = await start_simulator()
+            try:
+                async with aiohttp.ClientSession() as session:
+                    client = FppClient(session, TOKEN, url)
+                    only = await timed_pipeline(client, in_memory_history(histories))
+                    del histories
+                    full = await timed_pipeline(client, recorder_history(hass))
+                    base = await timed_baseline(session, url, full.readings)
+            finally:
+                sim.terminate()
+                sim.wait()
+    if only.readings != full.readings:
+        raise RuntimeError(f"runs differ: {only.readings} vs {full.readings} readings")
     print(f"MUs x days x minutes:  {MUS} x {DAYS} x 1440")
-    print(f"readings uploaded:     {readings} ({writes} store writes)")
-    print(f"wall time:             {wall:.2f} s (goal <= 10 s)")
-    print("  of which: " + ", ".join(f"{k} {v:.2f} s" for k, v in PHASES.items()))
-    print(f"readings/s:            {readings / wall:,.0f}")
-    print(f"peak RSS:              {peak / 1024:.1f} MiB")
+    print(f"readings uploaded per run: {full.readings:,} ({full.writes} store writes)")
     print(
-        f"extra RSS over start:  {(peak - rss_start) / 1024:.1f} MiB (goal <= 100 MiB)"
+        "baseline = the same number of readings PUT as JSON bodies built before its clock;"
     )
-    print(f"baseline (prebuilt bodies, same HTTP + simulator): {base_wall:.2f} s")
-    print(f"ratio pipeline / baseline: {wall / base_wall:.2f}")
+    print(f"baseline: {base.wall:.2f} s, {base.rss_lines()}")
+    print_run(
+        "pipeline only (samples in memory -> compute -> queue -> upload)", only, base
+    )
+    print_run(
+        "end to end (recorder history read -> pipeline), goal <= 10 s", full, base
+    )
+    print(
+        f"extra RSS over start, end to end: {(full.peak_kib - full.rss_start_kib) / 1024:.1f} MiB"
+        " (goal <= 100 MiB)"
+    )
 
 
 if __name__ == "__main__":
