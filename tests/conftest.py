@@ -18,11 +18,13 @@ from custom_components.gridflex.const import (
     CONF_BASE_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
+    CONF_EVENTS_URL,
     CONF_TEST_MODE,
     CONF_WEBHOOK_ID,
     DOMAIN,
     AccountKind,
 )
+from tests.simulators.base import Simulator
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
 
@@ -49,6 +51,11 @@ def auto_enable_custom_integrations(
     yield
 
 
+def assert_every_fault_fired(sim: Simulator) -> None:
+    """A failure a test injected but no request met tests nothing: fail the test instead."""
+    assert not sim.faults, f"injected failures that never fired: {list(sim.faults)}"
+
+
 @pytest.fixture
 async def fpp_sim(socket_enabled: None) -> AsyncIterator[FppSimulator]:
     """A running FPP simulator."""
@@ -56,6 +63,7 @@ async def fpp_sim(socket_enabled: None) -> AsyncIterator[FppSimulator]:
     await sim.start()
     yield sim
     await sim.stop()
+    assert_every_fault_fired(sim)
 
 
 @pytest.fixture
@@ -65,6 +73,7 @@ async def switchgrid_sim(socket_enabled: None) -> AsyncIterator[SwitchgridSimula
     await sim.start()
     yield sim
     await sim.stop()
+    assert_every_fault_fired(sim)
 
 
 def fpp_entry_data(sim: FppSimulator, **overrides: Any) -> dict[str, Any]:
@@ -88,6 +97,7 @@ def switchgrid_entry_data(sim: SwitchgridSimulator, **overrides: Any) -> dict[st
         CONF_ACCOUNT_ID: "maison",
         CONF_API_TOKEN: sim.token,
         CONF_BASE_URL: sim.url,
+        CONF_EVENTS_URL: sim.events_url,
         CONF_TEST_MODE: True,
         **overrides,
     }

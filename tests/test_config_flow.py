@@ -20,6 +20,7 @@ from custom_components.gridflex.const import (
     CONF_BASE_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
+    CONF_EVENTS_URL,
     CONF_TEST_MODE,
     CONF_WEBHOOK_ID,
     DOMAIN,
@@ -67,6 +68,7 @@ def switchgrid_input(sim: SwitchgridSimulator, **overrides: Any) -> dict[str, An
         CONF_API_TOKEN: sim.token,
         CONF_TEST_MODE: True,
         CONF_BASE_URL: sim.url,
+        CONF_EVENTS_URL: sim.events_url,
         **overrides,
     }
 
@@ -95,6 +97,9 @@ async def test_forms_offer_the_default_base_urls(hass: HomeAssistant) -> None:
         schema = result["data_schema"].schema
         base = next(key for key in schema if key == CONF_BASE_URL)
         assert base.default() == default
+    # The demand-response feed is on Switchgrid's web-app host: its own field and default.
+    feed = next(key for key in schema if key == CONF_EVENTS_URL)
+    assert feed.default() == "https://app.switchgrid.tech/api/homeassistant/events"
 
 
 # --- FPP account ---------------------------------------------------------------------
@@ -291,6 +296,7 @@ async def test_switchgrid_account_created_with_test_mode_header(
         CONF_API_TOKEN: switchgrid_sim.token,
         CONF_TEST_MODE: test_mode,
         CONF_BASE_URL: switchgrid_sim.url,
+        CONF_EVENTS_URL: switchgrid_sim.events_url,
     }
     assert result["result"].unique_id == "switchgrid_maison"
     check = switchgrid_sim.requests_to("/v0_1/ask", "GET")[0]

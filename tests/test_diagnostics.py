@@ -98,7 +98,11 @@ async def test_switchgrid_diagnostics_list_points_without_personal_data(
     text, data = await download(hass, hass_client, entry)
     for private in (switchgrid_sim.token, "Jean Dupont", "Charles de Gaulle"):
         assert private not in text
-    assert data["switchgrid"] == {"base_url": switchgrid_sim.url, "test_mode": True}
+    assert data["switchgrid"] == {
+        "base_url": switchgrid_sim.url,
+        "events_url": switchgrid_sim.events_url,
+        "test_mode": True,
+    }
     (point,) = data["subentries"]
     assert point["subentry_type"] == SUBENTRY_DELIVERY_POINT
     assert point["unique_id"] == "01427641080000"

@@ -20,9 +20,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.gridflex.api.switchgrid import DEFAULT_EVENTS_URL
 from custom_components.gridflex.const import (
     CONF_BASE_URL,
     CONF_ENERGY_TYPE,
+    CONF_EVENTS_URL,
     CONF_MU_ID,
     CONF_PCE,
     CONF_POWER_SENSOR,
@@ -31,7 +33,7 @@ from custom_components.gridflex.const import (
     SUBENTRY_METERABLE_UNIT,
 )
 from custom_components.gridflex.runtime import FppRuntime, SwitchgridRuntime
-from tests.conftest import fpp_entry_data
+from tests.conftest import fpp_entry_data, switchgrid_entry_data
 from tests.helpers import gridflex_device
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
@@ -348,3 +350,32 @@ async def test_stale_devices_are_removed_at_setup_and_may_be_deleted(
     response = await client.receive_json()
     assert response["success"]
     assert device_registry.async_get(leftover.id) is None
+
+
+async def test_switchgrid_accounts_from_1_1_get_the_spec_events_feed_url(
+    hass: HomeAssistant, switchgrid_sim: SwitchgridSimulator
+) -> None:
+    data = switchgrid_entry_data(switchgrid_sim)
+    del data[CONF_EVENTS_URL]
+    old = MockConfigEntry(domain=DOMAIN, data=data, version=1, minor_version=1)
+    old.add_to_hass(hass)
+    # Stop at the token check: the migrated entry must not reach the real feed from a test.
+    switchgrid_sim.token = "another-token"
+    await hass.config_entries.async_setup(old.entry_id)
+    await hass.async_block_till_done()
+    assert old.state is ConfigEntryState.SETUP_ERROR
+    assert old.minor_version == 2
+    assert old.data == {**data, CONF_EVENTS_URL: DEFAULT_EVENTS_URL}
+
+
+async def test_an_entry_from_a_newer_major_version_is_not_loaded(
+    hass: HomeAssistant, switchgrid_sim: SwitchgridSimulator
+) -> None:
+    newer = MockConfigEntry(
+        domain=DOMAIN, data=switchgrid_entry_data(switchgrid_sim), version=2
+    )
+    newer.add_to_hass(hass)
+    await hass.config_entries.async_setup(newer.entry_id)
+    await hass.async_block_till_done()
+    assert newer.state is ConfigEntryState.MIGRATION_ERROR
+    assert switchgrid_sim.received == []

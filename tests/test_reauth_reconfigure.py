@@ -14,6 +14,7 @@ from custom_components.gridflex.const import (
     CONF_API_TOKEN,
     CONF_BASE_URL,
     CONF_DISPATCH_SECRET,
+    CONF_EVENTS_URL,
     CONF_TEST_MODE,
 )
 from custom_components.gridflex.runtime import FppRuntime, SwitchgridRuntime
@@ -180,12 +181,14 @@ async def test_switchgrid_reconfigure_leaves_test_mode(
     result = await switchgrid_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     assert suggested(result, CONF_TEST_MODE) is True
+    assert suggested(result, CONF_EVENTS_URL) == switchgrid_sim.events_url
     assert result["description_placeholders"]["account"] == "Switchgrid maison (test)"
 
     switchgrid_sim.fail_next(status=500)
     changes = {
         CONF_API_TOKEN: switchgrid_sim.token,
         CONF_BASE_URL: switchgrid_sim.url,
+        CONF_EVENTS_URL: switchgrid_sim.events_url,
         CONF_TEST_MODE: False,
     }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], changes)

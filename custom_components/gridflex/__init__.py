@@ -17,11 +17,12 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
-from .api.switchgrid import SwitchgridClient
+from .api.switchgrid import DEFAULT_EVENTS_URL, SwitchgridClient
 from .const import (
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
     CONF_BASE_URL,
+    CONF_EVENTS_URL,
     CONF_TEST_MODE,
     DOMAIN,
     LOGGER,
@@ -51,6 +52,18 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
+    """1.1 -> 1.2: Switchgrid accounts get the events feed URL setting, at the spec's default."""
+    if entry.version > 1:
+        return False  # a downgrade: this version cannot read the entry
+    if entry.minor_version < 2:
+        data = dict(entry.data)
+        if data[CONF_ACCOUNT_KIND] == AccountKind.SWITCHGRID:
+            data.setdefault(CONF_EVENTS_URL, DEFAULT_EVENTS_URL)
+        hass.config_entries.async_update_entry(entry, data=data, minor_version=2)
+    return True
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
     """Set up one GridFlex account."""
     session = async_get_clientsession(hass)
@@ -76,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> 
             entry.data[CONF_API_TOKEN],
             entry.data[CONF_BASE_URL],
             test_mode=entry.data.get(CONF_TEST_MODE, False),
+            events_url=entry.data[CONF_EVENTS_URL],
         )
         try:
             await switchgrid.async_validate_token()

@@ -26,7 +26,11 @@ import voluptuous as vol
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
-from .api.switchgrid import DEFAULT_SWITCHGRID_BASE_URL, SwitchgridClient
+from .api.switchgrid import (
+    DEFAULT_EVENTS_URL,
+    DEFAULT_SWITCHGRID_BASE_URL,
+    SwitchgridClient,
+)
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
@@ -34,6 +38,7 @@ from .const import (
     CONF_BASE_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
+    CONF_EVENTS_URL,
     CONF_TEST_MODE,
     CONF_WEBHOOK_ID,
     DOMAIN,
@@ -70,6 +75,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Flexible Power Portal or a Switchgrid account."""
 
     VERSION = 1
+    MINOR_VERSION = 2  # 1.2: Switchgrid accounts have their own events feed URL
 
     def __init__(self) -> None:
         """Start with nothing entered."""
@@ -209,6 +215,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 vol.Required(CONF_API_TOKEN): PASSWORD,
                 vol.Required(CONF_TEST_MODE, default=False): BooleanSelector(),
                 vol.Required(CONF_BASE_URL, default=DEFAULT_SWITCHGRID_BASE_URL): URL,
+                vol.Required(CONF_EVENTS_URL, default=DEFAULT_EVENTS_URL): URL,
             }
         )
         return self.async_show_form(
@@ -299,6 +306,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             vol.Required(CONF_BASE_URL): URL,
         }
         if kind == AccountKind.SWITCHGRID:
+            fields[vol.Required(CONF_EVENTS_URL)] = URL
             fields[vol.Required(CONF_TEST_MODE)] = BooleanSelector()
         return self.async_show_form(
             step_id=step_id,

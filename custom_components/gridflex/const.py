@@ -17,6 +17,7 @@ CONF_DISPATCH_SECRET: Final = "dispatch_secret"
 CONF_ENDPOINT_ID: Final = "endpoint_id"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_TEST_MODE: Final = "test_mode"
+CONF_EVENTS_URL: Final = "events_url"  # Switchgrid's demand-response feed, its own host
 
 # FPP Meterable Unit sub-entry
 SUBENTRY_METERABLE_UNIT: Final = "meterable_unit"

@@ -74,6 +74,7 @@ async def async_get_config_entry_diagnostics(
     elif isinstance(runtime, SwitchgridRuntime):
         data["switchgrid"] = {
             "base_url": runtime.client.base_url,
+            "events_url": runtime.client.events_url,
             "test_mode": runtime.client.test_mode,
         }
         data["consumption"] = consumption_diagnostics(entry)

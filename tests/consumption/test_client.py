@@ -45,7 +45,11 @@ async def client(
 ) -> AsyncIterator[SwitchgridClient]:
     async with aiohttp.ClientSession() as session:
         yield SwitchgridClient(
-            session, switchgrid_sim.token, switchgrid_sim.url, test_mode=True
+            session,
+            switchgrid_sim.token,
+            switchgrid_sim.url,
+            test_mode=True,
+            events_url=switchgrid_sim.events_url,
         )
 
 

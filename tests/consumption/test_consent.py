@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.gridflex.const import DOMAIN
 from tests.helpers import async_setup_repairs
 from tests.simulators.switchgrid import SwitchgridSimulator
+from tests.simulators.switchgrid_data import PARIS
 
 from .conftest import (
     PCE,
@@ -90,12 +91,20 @@ async def test_pending_consent_then_signed(
     assert (await resp.json())["type"] == "create_entry"
     await settle(hass)
     assert _issue(hass, "consent_pending", entry) is None
-    assert len(await rows(hass, ENERGY)) > 1000
-    # Known Ask is followed by id, never created twice
+    imported = await rows(hass, ENERGY)
+    # The 3-year backfill: one row per gas day, the newest being yesterday's.
+    assert len(imported) == 1095
+    assert (imported[0][0], imported[-1][0]) == (
+        dt.datetime(2023, 4, 6, 6, tzinfo=PARIS),
+        dt.datetime(2026, 4, 4, 6, tzinfo=PARIS),
+    )
+    # The fix flow checked the Ask by its id twice (before and after signing).
+    assert len(sim.requests_to(f"/v0_1/ask/{ask_id}", "GET")) == 2
+    # A reload finds the accepted Ask again: no second Ask is created.
     await hass.config_entries.async_reload(entry.entry_id)
     await settle(hass)
     assert len(sim.requests_to("/v0_1/ask", "POST")) == 1
-    assert sim.requests_to(f"/v0_1/ask/{ask_id}")
+    assert len(sim.asks) == 1
 
 
 @pytest.mark.usefixtures("repairs")
@@ -176,8 +185,13 @@ async def test_signature_is_noticed_without_waiting_for_the_next_slot(
     sim.set_ask_status(ask_id, "ACCEPTED")
     sim.fail_next(status=503, path_contains=f"/v0_1/ask/{ask_id}")
     frozen.tick(dt.timedelta(minutes=16))
-    async_fire_time_changed(hass)  # the check fails: tried again later
+    async_fire_time_changed(hass)
     await settle(hass)
+    # The check met the outage, so the signature is not seen yet...
+    assert [r.status for r in sim.requests_to(f"/v0_1/ask/{ask_id}")][-1] == 503
+    assert [f.status for f in sim.fired] == [503]
+    assert _issue(hass, "consent_pending", entry) is not None
+    # ...and the next check, a slot later, sees it.
     frozen.tick(dt.timedelta(minutes=16))
     async_fire_time_changed(hass)
     await settle(hass)

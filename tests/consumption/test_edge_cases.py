@@ -8,7 +8,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.gridflex.api.errors import ContractError
@@ -18,8 +21,9 @@ from custom_components.gridflex.api.switchgrid.enedis import (
 )
 from custom_components.gridflex.api.switchgrid.grdf import parse_grdf_records
 from custom_components.gridflex.const import DOMAIN
+from tests.conftest import switchgrid_entry_data
 from tests.helpers import async_setup_repairs
-from tests.simulators.switchgrid import SwitchgridSimulator
+from tests.simulators.switchgrid import EVENTS_PATH, SwitchgridSimulator
 from tests.simulators.switchgrid_data import PARIS, gas_record
 
 from .conftest import (
@@ -109,21 +113,67 @@ async def test_all_null_load_curve_falls_back_to_daily(
     }
     sim.daily_series[PRM] = {
         "period": "P1D",
-        "startsAt": "2026-04-04T00:00:00+02:00",
-        "values": [None],
+        "startsAt": "2026-04-03T00:00:00+02:00",
+        "values": [12500, 9750],
     }
     await setup_entry(hass, make_entry(sim, electricity_point()))
-    assert await rows(hass, ELEC) == []
+    # The load curve was asked for first, then the daily energy.
+    data = sim.requests_to("/data", "GET")
+    assert [r.query["period"] for r in data if "period" in r.query] == ["30min", "1d"]
+    assert await rows(hass, ELEC) == [
+        (dt.datetime(2026, 4, 3, 0, tzinfo=PARIS), 12.5, 12.5),
+        (dt.datetime(2026, 4, 4, 0, tzinfo=PARIS), 9.75, 22.25),
+    ]
 
 
-async def test_events_feed_outage_keeps_setup_working(
+def _feed_event(event_id: str, start: str, end: str) -> dict[str, str]:
+    return {"eventId": event_id, "startUtc": start, "endUtc": end, "summary": event_id}
+
+
+async def _calendar_summaries(hass: HomeAssistant) -> list[str]:
+    calendar = "calendar.switchgrid_maison_test_demand_response_events"
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": calendar,
+            "start_date_time": "2026-04-05T00:00:00+00:00",
+            "end_date_time": "2026-04-08T00:00:00+00:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    return [e["summary"] for e in response[calendar]["events"]]
+
+
+async def _refresh(hass: HomeAssistant) -> None:
+    await hass.services.async_call(DOMAIN, "refresh_consumption", {}, blocking=True)
+    await settle(hass)
+
+
+async def test_events_feed_outage_keeps_the_last_events_and_recovery_reads_new_ones(
     hass: HomeAssistant, sim: SwitchgridSimulator
 ) -> None:
-    sim.events = [{"eventId": "x"}]  # unusable items are skipped
-    sim.fail_next(status=500, path_contains="nothing-matches")
-    entry = make_entry(sim)
-    await setup_entry(hass, entry)
-    assert hass.states.get("binary_sensor.switchgrid_maison_test_demand_response_event")
+    first = _feed_event("Effacement 1", "2026-04-06T17:00:00Z", "2026-04-06T19:00:00Z")
+    second = _feed_event("Effacement 2", "2026-04-07T17:00:00Z", "2026-04-07T19:00:00Z")
+    sim.events = [first, {"eventId": "x"}]  # unusable items are skipped
+    await setup_entry(hass, make_entry(sim))
+    assert await _calendar_summaries(hass) == ["Effacement 1"]
+
+    sim.events = [first, second]
+    sim.fail_next(status=500, path_contains=EVENTS_PATH)
+    await _refresh(hass)
+    assert [r.status for r in sim.requests_to(EVENTS_PATH)] == [200, 500]
+    assert [f.status for f in sim.fired] == [500]
+    # The events read before the outage are kept; the one added meanwhile is not seen yet.
+    assert await _calendar_summaries(hass) == ["Effacement 1"]
+    state = hass.states.get("calendar.switchgrid_maison_test_demand_response_events")
+    assert state is not None
+    assert state.attributes["message"] == "Effacement 1"
+
+    await _refresh(hass)
+    assert [r.status for r in sim.requests_to(EVENTS_PATH)] == [200, 500, 200]
+    assert await _calendar_summaries(hass) == ["Effacement 1", "Effacement 2"]
 
 
 async def test_renew_fix_flow_reports_outage_and_unloaded_account(
@@ -211,3 +261,29 @@ async def test_a_refused_order_is_shown_and_other_points_keep_flowing(
     assert issue is not None
     assert issue.translation_placeholders["message"] == "PRM inconnu"
     assert len(await rows(hass, f"gridflex:grdf_{PCE}_energy")) == 1
+
+
+async def test_events_feed_is_read_from_its_own_url_not_the_base_url(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    feed = SwitchgridSimulator()  # the feed on another host than the API
+    await feed.start()
+    try:
+        feed.events = [
+            _feed_event("Effacement", "2026-04-06T17:00:00Z", "2026-04-06T19:00:00Z")
+        ]
+        sim.events = [
+            _feed_event("Wrong host", "2026-04-06T17:00:00Z", "2026-04-06T19:00:00Z")
+        ]
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="Switchgrid maison (test)",
+            unique_id="switchgrid_maison",
+            data=switchgrid_entry_data(sim, events_url=feed.events_url),
+        )
+        await setup_entry(hass, entry)
+        assert await _calendar_summaries(hass) == ["Effacement"]
+        assert [r.status for r in feed.requests_to(EVENTS_PATH)] == [200]
+        assert sim.requests_to(EVENTS_PATH) == []
+    finally:
+        await feed.stop()

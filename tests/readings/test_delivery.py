@@ -79,7 +79,8 @@ async def test_fpp_down_24_hours_then_back_loses_and_duplicates_nothing(
             )
     assert entity_state(hass, "sensor", "readings_queued") == "1440"
     failed = len(fpp_sim.received)
-    assert failed <= 26  # token check, then at most one try per hour step: no hammering
+    assert failed == 1 + 24  # the token check, then one try per hour step: no hammering
+    assert len(fpp_sim.fired) == 24  # each try met an injected 503
     fpp_sim.faults.clear()
     await advance(at(60 * 24, int(BACKOFF_MAX) + 1))
     stamps = accepted_timestamps(fpp_sim, "/readings")

@@ -46,6 +46,10 @@ class Simulator:
     token: str = "test-token"
     received: list[Received] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
+    # Every injected failure that was answered, in order: tests check their faults fired.
+    fired: list[Fault] = field(default_factory=list)
+    # Paths served without a token (after recording and faults, like every other path).
+    public_paths: frozenset[str] = frozenset()
     delay: float = 0.0
     _runner: web.AppRunner | None = None
     base_url: str = ""
@@ -98,6 +102,7 @@ class Simulator:
         fault = next((f for f in self.faults if f.path_contains in request.path), None)
         if fault is not None:
             self.faults.remove(fault)
+            self.fired.append(fault)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             headers = (
@@ -112,7 +117,10 @@ class Simulator:
                 status=fault.status,
                 headers=headers,
             )
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        if (
+            request.path not in self.public_paths
+            and request.headers.get("Authorization") != f"Bearer {self.token}"
+        ):
             return web.json_response({"error": "unauthorized"}, status=401)
         return await handler(request)
 

@@ -17,7 +17,7 @@ import uuid
 
 from aiohttp import web
 
-from .base import Handler, Received, Simulator, run_standalone
+from .base import Simulator, run_standalone
 from .switchgrid_data import (
     DEFAULT_C68,
     PARIS,
@@ -53,6 +53,7 @@ class SwitchgridSimulator(Simulator):
     contract_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     enedis_contracts: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    public_paths: frozenset[str] = frozenset({EVENTS_PATH})
     # Order progress: polls answered PENDING before SUCCESS; points stuck or failing.
     pending_polls: int = 0
     stuck_points: set[str] = field(default_factory=set)
@@ -65,6 +66,11 @@ class SwitchgridSimulator(Simulator):
     def url(self) -> str:
         """The Switchgrid base URL to configure in GridFlex."""
         return self.base_url
+
+    @property
+    def events_url(self) -> str:
+        """The demand-response feed URL to configure in GridFlex (its own setting)."""
+        return f"{self.base_url}{EVENTS_PATH}"
 
     def routes(self) -> list[web.RouteDef]:
         """Switchgrid's routes."""
@@ -83,21 +89,6 @@ class SwitchgridSimulator(Simulator):
             web.get("/v0_1/request/{request_id}/data", self._grdf_data),
             web.get(EVENTS_PATH, self._events),
         ]
-
-    def make_app(self) -> web.Application:
-        """Serve the public events feed without a token, everything else as the base does."""
-        app = super().make_app()
-
-        @web.middleware
-        async def public_feed(
-            request: web.Request, handler: Handler
-        ) -> web.StreamResponse:
-            if request.path == EVENTS_PATH:
-                return await self._events(request)
-            return await handler(request)
-
-        app.middlewares.insert(0, public_feed)
-        return app
 
     # --- Asks --------------------------------------------------------------------------
 
@@ -378,9 +369,6 @@ class SwitchgridSimulator(Simulator):
         return web.json_response({"results": results})
 
     async def _events(self, request: web.Request) -> web.Response:
-        self.received.append(
-            Received(request.method, request.path, {}, dict(request.headers), None)
-        )
         return web.json_response(self.events)
 
 

@@ -1,5 +1,5 @@
 """Switchgrid API (French metering data: GRDF gas, Enedis electricity, consent Asks)."""
 
-from .client import DEFAULT_SWITCHGRID_BASE_URL, SwitchgridClient
+from .client import DEFAULT_EVENTS_URL, DEFAULT_SWITCHGRID_BASE_URL, SwitchgridClient
 
-__all__ = ["DEFAULT_SWITCHGRID_BASE_URL", "SwitchgridClient"]
+__all__ = ["DEFAULT_EVENTS_URL", "DEFAULT_SWITCHGRID_BASE_URL", "SwitchgridClient"]

@@ -32,8 +32,8 @@ from .models import (
 )
 
 DEFAULT_SWITCHGRID_BASE_URL = "https://api.switchgrid.tech"
+# The feed lives on the web app's host, not the API's: a setting of its own, never derived.
 DEFAULT_EVENTS_URL = "https://app.switchgrid.tech/api/homeassistant/events"
-EVENTS_PATH = "api/homeassistant/events"
 TEST_ENV_HEADER = "switchgrid-test-env"
 DEFAULT_CONSENT_DURATION = "1 year"
 
@@ -50,7 +50,7 @@ class SwitchgridClient(BearerJsonClient):
 
     base_url: str = DEFAULT_SWITCHGRID_BASE_URL
     test_mode: bool = False
-    events_url: str | None = None
+    events_url: str = DEFAULT_EVENTS_URL
 
     def _extra_headers(self) -> dict[str, str]:
         return {TEST_ENV_HEADER: "true"} if self.test_mode else {}
@@ -191,16 +191,11 @@ class SwitchgridClient(BearerJsonClient):
 
     async def async_get_events(self) -> tuple[DemandResponseEvent, ...]:
         """Switchgrid's public grid-flexibility events (no token is sent to this feed)."""
-        url = self.events_url or (
-            DEFAULT_EVENTS_URL
-            if self.base_url.rstrip("/") == DEFAULT_SWITCHGRID_BASE_URL
-            else f"{self.base_url.rstrip('/')}/{EVENTS_PATH}"
-        )
         headers = {"Accept": "application/json", **self._extra_headers()}
         body = await request_json(
             self.session,
             "GET",
-            url,
+            self.events_url,
             headers=headers,
             request_timeout=self.timeout,
         )
