@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
 import logging
+import re
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -31,6 +32,67 @@ from tests.simulators.switchgrid import SwitchgridSimulator
 DISPATCH_SECRET = "s3cret-dispatch-key-for-tests"
 ENDPOINT_ID = "0123456789abcdef"
 WEBHOOK_ID = "gridflex_test_webhook"
+
+
+GRIDFLEX_LOGGER = "custom_components.gridflex"
+ALLOW_ERRORS_MARKER = "allow_gridflex_errors"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker that lets a test expect errors logged by GridFlex."""
+    config.addinivalue_line(
+        "markers",
+        f"{ALLOW_ERRORS_MARKER}(*patterns): the test expects ERROR records from GridFlex "
+        "whose message matches one of these regular expressions (each must occur)",
+    )
+
+
+class _ErrorRecords(logging.Handler):
+    """Keeps every ERROR (or worse) record GridFlex logs during one test."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_gridflex_errors(request: pytest.FixtureRequest) -> Generator[None]:
+    """
+    Fail a test in which GridFlex logs an error it did not declare.
+
+    Set up before Home Assistant (first autouse fixture), so errors logged while HA stops
+    count too. A test expecting errors says which with ``@pytest.mark.allow_gridflex_errors``.
+    """
+    allowed = [
+        re.compile(pattern)
+        for marker in request.node.iter_markers(ALLOW_ERRORS_MARKER)
+        for pattern in marker.args
+    ]
+    handler = _ErrorRecords()
+    logger = logging.getLogger(GRIDFLEX_LOGGER)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    unexpected = []
+    unused = set(allowed)
+    for record in handler.records:
+        message = record.getMessage()
+        matches = [p for p in allowed if p.search(message)]
+        unused -= set(matches)
+        if not matches:
+            unexpected.append(f"{record.levelname} {record.name}: {message}")
+    if unexpected:
+        pytest.fail("GridFlex logged errors:\n" + "\n".join(unexpected))
+    if unused:
+        pytest.fail(
+            "Errors allowed but never logged: "
+            + ", ".join(p.pattern for p in sorted(unused, key=lambda p: p.pattern))
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +170,7 @@ def fpp_entry(fpp_sim: FppSimulator) -> MockConfigEntry:
     """An FPP account entry (not yet added to hass)."""
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="FPP acme-flex",
         unique_id="fpp_acme-flex",
         data=fpp_entry_data(fpp_sim),
@@ -119,6 +182,7 @@ def switchgrid_entry(switchgrid_sim: SwitchgridSimulator) -> MockConfigEntry:
     """A Switchgrid account entry (not yet added to hass)."""
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="Switchgrid maison (test)",
         unique_id="switchgrid_maison",
         data=switchgrid_entry_data(switchgrid_sim),

@@ -11,6 +11,7 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.gridflex.accounts import account_unique_id
 from custom_components.gridflex.api.fpp import DEFAULT_FPP_BASE_URL
 from custom_components.gridflex.api.switchgrid import DEFAULT_SWITCHGRID_BASE_URL
 from custom_components.gridflex.const import (
@@ -147,7 +148,7 @@ async def test_fpp_account_shows_dispatch_url_and_secret_then_is_created(
     assert result["title"] == "FPP Acme-Flex"
     entry = result["result"]
     data = entry.data
-    assert entry.unique_id == "fpp_acme-flex"
+    assert entry.unique_id == account_unique_id(AccountKind.FPP, fpp_sim.token)
     assert data[CONF_ACCOUNT_KIND] == AccountKind.FPP
     assert data[CONF_ACCOUNT_ID] == "Acme-Flex"
     assert data[CONF_API_TOKEN] == fpp_sim.token
@@ -170,7 +171,9 @@ async def test_fpp_each_account_gets_its_own_secret_and_endpoint(
 ) -> None:
     secrets: set[str] = set()
     endpoints: set[str] = set()
-    for name in ("one", "two"):
+    # Two accounts are two tokens (one token is one account, whatever its name).
+    for name, token in (("one", fpp_sim.token), ("two", "second-account-token")):
+        fpp_sim.token = token
         result = await start(hass, AccountKind.FPP)
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], fpp_input(fpp_sim, account_id=name)
@@ -263,10 +266,11 @@ async def test_fpp_duplicate_account_aborts(
     fpp_entry.add_to_hass(hass)
     result = await start(hass, AccountKind.FPP)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], fpp_input(fpp_sim, account_id="ACME-flex")
+        result["flow_id"], fpp_input(fpp_sim, account_id="Another name")
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "account_already_configured"
+    assert result["description_placeholders"] == {"account": "FPP acme-flex"}
     assert fpp_sim.received == []
 
 
@@ -298,7 +302,9 @@ async def test_switchgrid_account_created_with_test_mode_header(
         CONF_BASE_URL: switchgrid_sim.url,
         CONF_EVENTS_URL: switchgrid_sim.events_url,
     }
-    assert result["result"].unique_id == "switchgrid_maison"
+    assert result["result"].unique_id == account_unique_id(
+        AccountKind.SWITCHGRID, switchgrid_sim.token
+    )
     check = switchgrid_sim.requests_to("/v0_1/ask", "GET")[0]
     assert check.query == {"limit": "1"}
     assert header(check.headers, "switchgrid-test-env") == sent_header
@@ -356,10 +362,11 @@ async def test_switchgrid_duplicate_account_aborts(
     switchgrid_entry.add_to_hass(hass)
     result = await start(hass, AccountKind.SWITCHGRID)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], switchgrid_input(switchgrid_sim, account_id="Maison ")
+        result["flow_id"], switchgrid_input(switchgrid_sim, account_id="bureau")
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "account_already_configured"
+    assert result["description_placeholders"] == {"account": "Switchgrid maison (test)"}
 
 
 async def test_same_name_may_exist_once_per_kind(

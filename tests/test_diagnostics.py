@@ -73,6 +73,7 @@ async def test_switchgrid_diagnostics_list_points_without_personal_data(
 ) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title=switchgrid_entry.title,
         unique_id=switchgrid_entry.unique_id,
         data=dict(switchgrid_entry.data),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+from homeassistant import loader
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     SOURCE_REAUTH,
@@ -15,10 +16,8 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.dispatcher import DATA_DISPATCHER
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.gridflex.api.switchgrid import DEFAULT_EVENTS_URL
 from custom_components.gridflex.const import (
@@ -44,6 +43,25 @@ MU_2 = {CONF_MU_ID: "MU-2", CONF_POWER_SENSOR: "sensor.power_2"}
 GAS_POINT = {CONF_ENERGY_TYPE: "gas", CONF_PCE: "01427641080000"}
 
 
+async def remove_device(
+    hass: HomeAssistant, entry: MockConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """
+    Delete a device from an entry as Home Assistant's UI does; return whether it was allowed.
+
+    The integration's ``async_remove_config_entry_device`` decides, then the registry drops
+    the entry from the device (the same calls on HA 2026.2 and newer).
+    """
+    integration = await loader.async_get_integration(hass, entry.domain)
+    component = await integration.async_get_component()
+    if not await component.async_remove_config_entry_device(hass, entry, device):
+        return False
+    dr.async_get(hass).async_update_device(
+        device.id, remove_config_entry_id=entry.entry_id
+    )
+    return True
+
+
 def mu_subentry(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "data": data,
@@ -57,6 +75,7 @@ def mu_subentry(data: dict[str, Any]) -> dict[str, Any]:
 def fpp_with_mus(fpp_sim: FppSimulator) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="FPP acme-flex",
         unique_id="fpp_acme-flex",
         data=fpp_entry_data(fpp_sim),
@@ -90,6 +109,7 @@ def moved_to_closed_port(entry: MockConfigEntry) -> MockConfigEntry:
     """The same account, configured with a base URL where nothing listens."""
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title=entry.title,
         unique_id=entry.unique_id,
         data={**entry.data, CONF_BASE_URL: closed_port_url()},
@@ -172,6 +192,7 @@ async def test_switchgrid_setup_creates_point_device_and_unloads(
 ) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title=switchgrid_entry.title,
         unique_id=switchgrid_entry.unique_id,
         data=dict(switchgrid_entry.data),
@@ -307,7 +328,6 @@ async def test_removing_a_mu_removes_its_device(
 async def test_stale_devices_are_removed_at_setup_and_may_be_deleted(
     hass: HomeAssistant,
     device_registry: dr.DeviceRegistry,
-    hass_ws_client: WebSocketGenerator,
     fpp_with_mus: MockConfigEntry,
 ) -> None:
     fpp_with_mus.add_to_hass(hass)
@@ -320,19 +340,10 @@ async def test_stale_devices_are_removed_at_setup_and_may_be_deleted(
     assert device_registry.async_get(ghost.id) is None
 
     # The user may delete a device only when nothing stands behind it any more.
-    assert await async_setup_component(hass, "config", {})
-    client = await hass_ws_client(hass)
+    assert fpp_with_mus.supports_remove_device
     live = gridflex_device(hass, "fpp_acme-flex_MU-1")
     assert live is not None
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": fpp_with_mus.entry_id,
-            "device_id": live.id,
-        }
-    )
-    response = await client.receive_json()
-    assert not response["success"]
+    assert not await remove_device(hass, fpp_with_mus, live)
     assert device_registry.async_get(live.id) is not None
 
     # A device left behind while the entry was loaded (e.g. by an older version).
@@ -340,15 +351,7 @@ async def test_stale_devices_are_removed_at_setup_and_may_be_deleted(
         config_entry_id=fpp_with_mus.entry_id,
         identifiers={(DOMAIN, "fpp_acme-flex_MU-OLD")},
     )
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": fpp_with_mus.entry_id,
-            "device_id": leftover.id,
-        }
-    )
-    response = await client.receive_json()
-    assert response["success"]
+    assert await remove_device(hass, fpp_with_mus, leftover)
     assert device_registry.async_get(leftover.id) is None
 
 
@@ -364,7 +367,7 @@ async def test_switchgrid_accounts_from_1_1_get_the_spec_events_feed_url(
     await hass.config_entries.async_setup(old.entry_id)
     await hass.async_block_till_done()
     assert old.state is ConfigEntryState.SETUP_ERROR
-    assert old.minor_version == 2
+    assert old.minor_version == 3
     assert old.data == {**data, CONF_EVENTS_URL: DEFAULT_EVENTS_URL}
 
 

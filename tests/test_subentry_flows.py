@@ -72,7 +72,12 @@ async def start(hass: HomeAssistant, entry: MockConfigEntry, kind: str) -> FlowR
 async def configure(
     hass: HomeAssistant, result: FlowResult, data: dict[str, Any]
 ) -> FlowResult:
-    return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], data
+    )
+    # A new or changed sub-entry reloads its account: let the reload finish inside the test.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return result
 
 
 def only_subentry(entry: MockConfigEntry) -> ConfigSubentry:
@@ -154,7 +159,11 @@ async def test_duplicate_mu_aborts(
             hass, result, {CONF_MU_ID: "MU-1", CONF_POWER_SENSOR: POWER}
         )
         assert result["type"] is expected
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "mu_in_use"
+    assert result["description_placeholders"] == {
+        "mu_id": "MU-1",
+        "account": "FPP acme-flex",
+    }
     assert len(fpp_loaded.subentries) == 1
 
 
@@ -307,10 +316,11 @@ async def test_duplicate_point_aborts_even_under_another_account(
     result = await open_point_form(hass, switchgrid_loaded, "gas")
     result = await configure(hass, result, {CONF_PCE: "21427641080000", **ADDRESS})
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "point_in_use"
 
     other = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="Switchgrid bureau",
         unique_id="switchgrid_bureau",
         data=switchgrid_entry_data(switchgrid_sim),
@@ -319,7 +329,11 @@ async def test_duplicate_point_aborts_even_under_another_account(
     result = await open_point_form(hass, other, "gas")
     result = await configure(hass, result, {CONF_PCE: "21427641080000", **ADDRESS})
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "point_in_use"
+    assert result["description_placeholders"] == {
+        "point": "21427641080000",
+        "account": "Switchgrid maison (test)",
+    }
     assert other.subentries == {}
 
 

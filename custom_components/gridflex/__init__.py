@@ -17,7 +17,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
-from .api.switchgrid import DEFAULT_EVENTS_URL, SwitchgridClient
+from .api.switchgrid import SwitchgridClient
 from .const import (
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
@@ -31,6 +31,11 @@ from .const import (
 from .consumption import async_setup_consumption, async_setup_consumption_services
 from .devices import async_register_devices, is_stale_device
 from .dispatch import async_setup_dispatch, async_start_dispatch
+from .migration import (
+    async_migrate_entry as async_migrate_gridflex_entry,
+    forget_removed_entry,
+    update_duplicate_issue,
+)
 from .readings import async_setup_readings
 from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
@@ -52,20 +57,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_migrate_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
-    """1.1 -> 1.2: Switchgrid accounts get the events feed URL setting, at the spec's default."""
-    if entry.version > 1:
-        return False  # a downgrade: this version cannot read the entry
-    if entry.minor_version < 2:
-        data = dict(entry.data)
-        if data[CONF_ACCOUNT_KIND] == AccountKind.SWITCHGRID:
-            data.setdefault(CONF_EVENTS_URL, DEFAULT_EVENTS_URL)
-        hass.config_entries.async_update_entry(entry, data=data, minor_version=2)
-    return True
+async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Migrate an entry stored by an older GridFlex (migration.py)."""
+    return await async_migrate_gridflex_entry(hass, entry)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
     """Set up one GridFlex account."""
+    update_duplicate_issue(hass, entry)
     session = async_get_clientsession(hass)
     if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
         fpp = FppClient(session, entry.data[CONF_API_TOKEN], entry.data[CONF_BASE_URL])
@@ -144,6 +143,11 @@ def _async_reload_on_subentry_change(
 async def async_unload_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
     """Unload one GridFlex account."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> None:
+    """Forget what an account left behind in other accounts' repairs."""
+    forget_removed_entry(hass, entry)
 
 
 async def async_remove_config_entry_device(

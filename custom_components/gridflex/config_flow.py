@@ -24,6 +24,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .accounts import account_unique_id, entry_of_account
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
 from .api.switchgrid import (
@@ -54,11 +55,6 @@ PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
-def _unique_id(kind: AccountKind, account_id: str) -> str:
-    """Identify an account by its kind and its id as the user wrote it, case-folded."""
-    return f"{kind}_{account_id.strip().casefold()}"
-
-
 def _switchgrid_title(account: str, test_mode: bool) -> str:
     return f"Switchgrid {account}{' (test)' if test_mode else ''}"
 
@@ -75,7 +71,9 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Flexible Power Portal or a Switchgrid account."""
 
     VERSION = 1
-    MINOR_VERSION = 2  # 1.2: Switchgrid accounts have their own events feed URL
+    # 1.2: Switchgrid accounts have their own events feed URL.
+    # 1.3: the unique id is the account's (from its token), no longer the name typed in.
+    MINOR_VERSION = 3
 
     def __init__(self) -> None:
         """Start with nothing entered."""
@@ -123,6 +121,29 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             return {"base": "cannot_connect"}
         return {}
 
+    async def _async_claim_account(
+        self, kind: AccountKind, token: str
+    ) -> ConfigFlowResult | None:
+        """Take the account's unique id; return an abort when the account is already set up."""
+        unique_id = account_unique_id(kind, token)
+        if (existing := entry_of_account(self.hass, unique_id)) is not None:
+            return self.async_abort(
+                reason="account_already_configured",
+                description_placeholders={"account": existing.title},
+            )
+        await self.async_set_unique_id(unique_id)
+        self._abort_if_unique_id_configured()
+        return None
+
+    def _other_account_errors(
+        self, entry: ConfigEntry, kind: AccountKind, token: str
+    ) -> dict[str, str]:
+        """Refuse a token that opens another configured account (reauth, reconfigure)."""
+        unique_id = account_unique_id(kind, token)
+        if entry_of_account(self.hass, unique_id, skip={entry.entry_id}) is not None:
+            return {"base": "another_account"}
+        return {}
+
     # --- Flexible Power Portal -------------------------------------------------------
 
     async def async_step_fpp(
@@ -133,10 +154,10 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
             errors[CONF_ACCOUNT_ID] = "required"
         elif user_input is not None:
-            await self.async_set_unique_id(
-                _unique_id(AccountKind.FPP, user_input[CONF_ACCOUNT_ID])
-            )
-            self._abort_if_unique_id_configured()
+            if aborted := await self._async_claim_account(
+                AccountKind.FPP, user_input[CONF_API_TOKEN]
+            ):
+                return aborted
             errors = await self._async_check_token(AccountKind.FPP, user_input)
             if not errors:
                 self._pending = {
@@ -193,10 +214,10 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             errors[CONF_ACCOUNT_ID] = "required"
         elif user_input is not None:
             test_mode = user_input.get(CONF_TEST_MODE, False)
-            await self.async_set_unique_id(
-                _unique_id(AccountKind.SWITCHGRID, user_input[CONF_ACCOUNT_ID])
-            )
-            self._abort_if_unique_id_configured()
+            if aborted := await self._async_claim_account(
+                AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN]
+            ):
+                return aborted
             errors = await self._async_check_token(AccountKind.SWITCHGRID, user_input)
             if not errors:
                 account = user_input[CONF_ACCOUNT_ID].strip()
@@ -239,10 +260,12 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await self._async_check_token(
-                entry.data[CONF_ACCOUNT_KIND], {**entry.data, **user_input}
-            )
+            kind = entry.data[CONF_ACCOUNT_KIND]
+            errors = self._other_account_errors(
+                entry, kind, user_input[CONF_API_TOKEN]
+            ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
+                # The unique id stays the one the account was created with.
                 return self.async_update_reload_and_abort(
                     entry, data_updates=user_input
                 )
@@ -291,7 +314,9 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await self._async_check_token(kind, {**entry.data, **user_input})
+            errors = self._other_account_errors(
+                entry, kind, user_input[CONF_API_TOKEN]
+            ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 title = entry.title
                 if kind == AccountKind.SWITCHGRID:

@@ -18,6 +18,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .accounts import entry_holding
 from .api.fpp.products import KNOWN_PRODUCTS
 from .const import (
     CONF_CITY,
@@ -36,8 +37,8 @@ from .const import (
     CONF_PRM,
     CONF_PRODUCTS,
     CONF_STREET,
-    DOMAIN,
     SUBENTRY_DELIVERY_POINT,
+    SUBENTRY_METERABLE_UNIT,
     ControlAction,
     EnergyType,
     Granularity,
@@ -122,10 +123,11 @@ class MeterableUnitSubentryFlow(ConfigSubentryFlow):
             mu_id = user_input[CONF_MU_ID].strip()
             if not mu_id or len(mu_id) > MAX_MU_ID_LENGTH:
                 errors[CONF_MU_ID] = "invalid_mu_id"
-            elif any(
-                sub.unique_id == mu_id for sub in self._get_entry().subentries.values()
-            ):
-                return self.async_abort(reason="already_configured")
+            elif holder := entry_holding(self.hass, SUBENTRY_METERABLE_UNIT, mu_id):
+                return self.async_abort(
+                    reason="mu_in_use",
+                    description_placeholders={"mu_id": mu_id, "account": holder.title},
+                )
             else:
                 return self.async_create_entry(
                     title=mu_id, data={**user_input, CONF_MU_ID: mu_id}, unique_id=mu_id
@@ -220,8 +222,14 @@ class DeliveryPointSubentryFlow(ElectricitySearchMixin, ConfigSubentryFlow):
             if not errors:
                 data = {key: value.strip() for key, value in user_input.items()}
                 point = data[point_key]
-                if self._is_configured_anywhere(point):
-                    return self.async_abort(reason="already_configured")
+                if holder := entry_holding(self.hass, SUBENTRY_DELIVERY_POINT, point):
+                    return self.async_abort(
+                        reason="point_in_use",
+                        description_placeholders={
+                            "point": point,
+                            "account": holder.title,
+                        },
+                    )
                 label = "GRDF PCE" if energy_type == EnergyType.GAS else "Enedis PRM"
                 return self.async_create_entry(
                     title=f"{label} {point}",
@@ -234,18 +242,6 @@ class DeliveryPointSubentryFlow(ElectricitySearchMixin, ConfigSubentryFlow):
                 _delivery_point_schema(energy_type, with_point=True), user_input
             ),
             errors=errors,
-        )
-
-    def _is_configured_anywhere(self, point: str) -> bool:
-        """
-        Tell whether any GridFlex account already has this point.
-
-        Statistic ids are built from the point alone, so two accounts must not share one.
-        """
-        return any(
-            sub.subentry_type == SUBENTRY_DELIVERY_POINT and sub.unique_id == point
-            for entry in self.hass.config_entries.async_entries(DOMAIN)
-            for sub in entry.subentries.values()
         )
 
     async def async_step_reconfigure(

@@ -82,6 +82,7 @@ def make_entry(
 ) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="Switchgrid maison (test)",
         unique_id="switchgrid_maison",
         data=switchgrid_entry_data(sim),

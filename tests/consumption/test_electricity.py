@@ -18,10 +18,12 @@ STAT = f"gridflex:enedis_{PRM}_consumption"
 
 def _curve(day: dt.date, values: list[float | None]) -> dict[str, object]:
     start = dt.datetime.combine(day, dt.time(0), PARIS)
+    # In absolute time: wall-clock arithmetic would miss the DST change.
+    end = start.astimezone(dt.UTC) + dt.timedelta(minutes=30 * len(values))
     return {
         "period": "PT30M",
         "startsAt": start.isoformat(),
-        "endsAt": (start + dt.timedelta(minutes=30 * len(values))).isoformat(),
+        "endsAt": end.astimezone(PARIS).isoformat(),
         "values": values,
     }
 

@@ -111,6 +111,9 @@ async def test_stuck_order_is_given_up_and_ordered_again(
     assert _orders(sim) == 2
 
 
+@pytest.mark.allow_gridflex_errors(
+    "^Error fetching gridflex consumption data: Switchgrid asked GridFlex to slow down"
+)
 async def test_rate_limited_retries_after_retry_after(
     hass: HomeAssistant, sim: SwitchgridSimulator, frozen: FrozenDateTimeFactory
 ) -> None:
@@ -128,6 +131,9 @@ async def test_rate_limited_retries_after_retry_after(
     assert [r[1] for r in await rows(hass, ENERGY)] == [50]
 
 
+@pytest.mark.allow_gridflex_errors(
+    "^Error fetching gridflex consumption data: Switchgrid could not be reached"
+)
 async def test_server_error_backs_off(
     hass: HomeAssistant, sim: SwitchgridSimulator, frozen: FrozenDateTimeFactory
 ) -> None:
@@ -142,6 +148,9 @@ async def test_server_error_backs_off(
     assert _orders(sim) == 3
 
 
+@pytest.mark.allow_gridflex_errors(
+    "^Authentication failed while fetching gridflex consumption data"
+)
 async def test_refused_token_starts_reauth(
     hass: HomeAssistant, sim: SwitchgridSimulator
 ) -> None:

@@ -170,6 +170,7 @@ async def harness(
     )
     entry = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="FPP acme-flex",
         unique_id="fpp_acme-flex",
         data=fpp_entry_data(fpp_sim),

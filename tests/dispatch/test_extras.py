@@ -49,6 +49,7 @@ def test_describe_ended_and_missed() -> None:
     )
 
 
+@pytest.mark.allow_gridflex_errors("^Dispatch request failed inside GridFlex")
 async def test_internal_fault_answers_503_with_retry_after(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,6 +53,7 @@ def mu_subentry(mu_id: str = "MU-1", **data: Any) -> ConfigSubentryData:
 def make_entry(sim: FppSimulator, *subentries: ConfigSubentryData) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="FPP acme-flex",
         unique_id="fpp_acme-flex",
         data=fpp_entry_data(sim),

@@ -150,6 +150,7 @@ async def test_429_retry_after_is_honoured(
     assert list(power_sent(fpp_sim)) == ["17:01", "17:02", "17:03"]
 
 
+@pytest.mark.allow_gridflex_errors("^FPP rejected 1 readings of MU-1")
 async def test_rejected_batch_is_parked_with_a_repair_issue(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

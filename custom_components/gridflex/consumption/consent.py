@@ -39,13 +39,16 @@ def _contract(subentry: ConfigSubentry) -> InlineContract | str:
     """Return the contract to consent to: an Enedis contract id when known, else inline."""
     if contract_id := subentry.data.get(CONF_ENEDIS_CONTRACT_ID):
         return str(contract_id)
+    # Points added through the Enedis search, or by an older GridFlex, may lack address
+    # fields: send what is known (Switchgrid checks the address and says so in the Ask).
+    data = subentry.data
     return InlineContract(
-        energy_type=str(subentry.data[CONF_ENERGY_TYPE]),
+        energy_type=str(data[CONF_ENERGY_TYPE]),
         delivery_point_id=delivery_point(subentry),
-        holder=Holder(full_name=subentry.data[CONF_HOLDER_NAME]),
-        street=subentry.data[CONF_STREET],
-        postcode=subentry.data[CONF_POSTCODE],
-        city=subentry.data[CONF_CITY],
+        holder=Holder(full_name=str(data.get(CONF_HOLDER_NAME) or "")),
+        street=str(data.get(CONF_STREET) or ""),
+        postcode=str(data.get(CONF_POSTCODE) or ""),
+        city=str(data.get(CONF_CITY) or ""),
     )
 
 

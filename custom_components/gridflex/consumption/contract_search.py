@@ -15,6 +15,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from ..accounts import entry_holding
 from ..api.errors import GridFlexApiError
 from ..api.switchgrid import SwitchgridClient
 from ..api.switchgrid.models import EnedisContract
@@ -31,7 +32,6 @@ from ..const import (
     CONF_STREET,
     CONF_TEST_MODE,
     CONSENT_DURATIONS,
-    DOMAIN,
     LOGGER,
     SUBENTRY_DELIVERY_POINT,
     EnergyType,
@@ -111,13 +111,16 @@ class ElectricitySearchMixin(ConfigSubentryFlow):
         if user_input is not None:
             contract = self._found[user_input[CONF_ENEDIS_CONTRACT_ID]]
             # Statistic ids come from the PRM alone: no two accounts may share one.
-            if any(
-                sub.subentry_type == SUBENTRY_DELIVERY_POINT
-                and sub.unique_id == contract.prm
-                for entry in self.hass.config_entries.async_entries(DOMAIN)
-                for sub in entry.subentries.values()
+            if holder := entry_holding(
+                self.hass, SUBENTRY_DELIVERY_POINT, contract.prm
             ):
-                return self.async_abort(reason="already_configured")
+                return self.async_abort(
+                    reason="point_in_use",
+                    description_placeholders={
+                        "point": contract.prm,
+                        "account": holder.title,
+                    },
+                )
             return self.async_create_entry(
                 title=f"Enedis PRM {contract.prm}",
                 data={

@@ -12,7 +12,12 @@ from ..api.switchgrid import SwitchgridClient
 from ..api.switchgrid.enedis import C68_ASYNC, LOADCURVE
 from ..api.switchgrid.models import GrdfReply, Order, OrderRequest, RequestStatus
 from ..const import LOGGER
-from .issues import clear_data_issue, raise_data_issue
+from .issues import (
+    SERIES_MISMATCH,
+    clear_data_issue,
+    raise_data_issue,
+    raise_series_mismatch_issue,
+)
 from .models import PendingOrder, PointState
 from .statistics import (
     async_import,
@@ -30,6 +35,7 @@ from .statistics_rules import (
     gas_hourly,
     gas_window_start,
     select_gas_days,
+    series_count_mismatch,
     series_hourly,
 )
 
@@ -206,6 +212,11 @@ async def _async_import_electricity(
             return
     if series is None:
         return
+    if (mismatch := series_count_mismatch(series)) is not None:
+        # Importing it would shift every later hour: keep the stored rows and show why.
+        raise_series_mismatch_issue(hass, subentry, mismatch)
+        return
+    clear_data_issue(hass, SERIES_MISMATCH, subentry.subentry_id)
     hourly = series_hourly(series)
     if not hourly:
         return

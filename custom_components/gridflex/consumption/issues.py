@@ -10,8 +10,10 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..api.switchgrid.models import Ask, AskStatus
 from ..const import DOMAIN
+from .statistics_rules import PARIS, SeriesMismatch
 
 EXPIRY_WARNING = dt.timedelta(days=30)
+SERIES_MISMATCH = "enedis_series_mismatch"
 CONSENT_ISSUE_PREFIX = "consent_"
 
 # Ask status → translation key of its repair issue (none for the states on the way to ACCEPTED).
@@ -84,7 +86,7 @@ def update_consent_issue(
 
 
 def data_issue_id(kind: str, subentry_id: str) -> str:
-    """Return the id of an upstream data error issue (``grdf_error`` or ``enedis_failed``)."""
+    """Return the id of an upstream data issue (``grdf_error``, ``enedis_failed``...)."""
     return f"{kind}_{subentry_id}"
 
 
@@ -103,6 +105,33 @@ def raise_data_issue(
     )
 
 
+def raise_series_mismatch_issue(
+    hass: HomeAssistant,
+    subentry: ConfigSubentry,
+    mismatch: SeriesMismatch,
+) -> None:
+    """Show a load curve that was not imported because its value count does not fit its span."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        data_issue_id(SERIES_MISMATCH, subentry.subentry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=SERIES_MISMATCH,
+        translation_placeholders={
+            "point": subentry.title,
+            "expected": str(mismatch.expected),
+            "received": str(mismatch.received),
+            "start": _local(mismatch.starts_at),
+            "end": _local(mismatch.ends_at),
+        },
+    )
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M")
+
+
 def clear_data_issue(hass: HomeAssistant, kind: str, subentry_id: str) -> None:
     """Clear an upstream data error once data flows again."""
     ir.async_delete_issue(hass, DOMAIN, data_issue_id(kind, subentry_id))
@@ -115,7 +144,7 @@ def remove_orphan_issues(hass: HomeAssistant) -> None:
         for entry in hass.config_entries.async_entries(DOMAIN)
         for subentry_id in entry.subentries
     }
-    keys = (*CONSENT_ISSUE_KEYS, "grdf_error", "enedis_failed")
+    keys = (*CONSENT_ISSUE_KEYS, "grdf_error", "enedis_failed", SERIES_MISMATCH)
     for domain, issue_id in list(ir.async_get(hass).issues):
         if domain != DOMAIN:
             continue

@@ -8,8 +8,9 @@ hours, so a UTC hour is also a local hour).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 import datetime as dt
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from ..api.switchgrid.models import GasDayRecord, MeterSeries
@@ -19,7 +20,7 @@ GAS_DAY_START = dt.time(6)
 GAS_WINDOW_DAYS = 35
 ELECTRICITY_WINDOW_DAYS = 7
 BACKFILL_DAYS = 3 * 365 + 1
-DEFINITIVE = "définitive"
+DEFINITIVE = unicodedata.normalize("NFC", "définitive")
 HOUR = dt.timedelta(hours=1)
 
 
@@ -42,17 +43,41 @@ def gas_day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, GAS_DAY_START, PARIS).astimezone(dt.UTC)
 
 
+def status_word(status: str | None) -> str:
+    """Return a status as compared: NFC-normalised, case-folded (GRDF may decompose it)."""
+    return unicodedata.normalize("NFC", (status or "").strip()).casefold()
+
+
 def _is_definitive(record: GasDayRecord) -> bool:
-    return (record.status or "").strip().casefold() in (DEFINITIVE, "definitive")
+    return status_word(record.status) in (DEFINITIVE, "definitive")
+
+
+def _merge(winner: GasDayRecord, other: GasDayRecord) -> GasDayRecord:
+    """Return the winner, each of its missing (None) fields filled from the other."""
+    missing = {
+        f.name: getattr(other, f.name)
+        for f in fields(winner)
+        if getattr(winner, f.name) is None and getattr(other, f.name) is not None
+    }
+    return replace(winner, **missing) if missing else winner
 
 
 def select_gas_days(records: Iterable[GasDayRecord]) -> dict[dt.date, GasDayRecord]:
-    """Keep one record per gas day: ``Définitive`` beats ``Provisoire``, else the later one received."""
+    """
+    Merge the records of each gas day.
+
+    ``Définitive`` beats ``Provisoire``, else the later one received wins; field by field, a
+    ``None`` (e.g. ``energie: null``) never replaces a value known for that day.
+    """
     chosen: dict[dt.date, GasDayRecord] = {}
     for record in records:
         current = chosen.get(record.gas_day)
-        if current is None or not _is_definitive(current) or _is_definitive(record):
+        if current is None:
             chosen[record.gas_day] = record
+        elif not _is_definitive(current) or _is_definitive(record):
+            chosen[record.gas_day] = _merge(record, current)
+        else:
+            chosen[record.gas_day] = _merge(current, record)
     return chosen
 
 
@@ -67,6 +92,34 @@ def gas_hourly(
         if amount is not None:
             rows[gas_day_start(day)] = amount
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesMismatch:
+    """A load curve whose value count does not fit the span it claims."""
+
+    expected: int
+    received: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def series_count_mismatch(series: MeterSeries) -> SeriesMismatch | None:
+    """
+    Describe how a sub-daily series' value count does not fit its span (None when it fits).
+
+    The span is measured in absolute time: a Paris spring-change day holds 46 half-hours, an
+    autumn one 50. Without ``endsAt`` (or for daily series) there is nothing to check.
+    """
+    if series.ends_at is None or series.period >= dt.timedelta(days=1):
+        return None
+    span = series.ends_at.astimezone(dt.UTC) - series.starts_at.astimezone(dt.UTC)
+    expected, remainder = divmod(span, series.period)
+    if remainder or expected != len(series.values):
+        return SeriesMismatch(
+            expected, len(series.values), series.starts_at, series.ends_at
+        )
+    return None
 
 
 def series_hourly(series: MeterSeries) -> dict[dt.datetime, float]:
