@@ -140,3 +140,26 @@ async def test_decomposed_definitive_beats_a_later_provisional(
         (dt.datetime(2026, 3, 20, 6, tzinfo=PARIS), 118, 118),
         (dt.datetime(2026, 3, 21, 6, tzinfo=PARIS), 90, 208),
     ]
+
+
+async def test_point_without_city_gets_its_consent_and_its_rows(
+    hass: HomeAssistant, sim: SwitchgridSimulator
+) -> None:
+    """A point stored without ``city`` (older GridFlex) is asked for, not a KeyError."""
+    sim.auto_accept_asks = True
+    sim.gas_records[PCE] = [gas_record(PCE, dt.date(2026, 3, 20), 100, 9)]
+    point = gas_point()
+    data = dict(point["data"])
+    del data["city"]
+    point["data"] = data
+    await setup_entry(hass, make_entry(sim, point))
+
+    (ask,) = [r.body for r in sim.requests_to("/v0_1/ask", "POST")]
+    assert ask["contracts"][0]["address"] == {
+        "rueEtNumero": "17 avenue Charles de Gaulle",
+        "codePostal": "75007",
+        "commune": "",
+    }
+    assert await rows(hass, ENERGY) == [
+        (dt.datetime(2026, 3, 20, 6, tzinfo=PARIS), 100, 100)
+    ]
