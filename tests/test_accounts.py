@@ -279,3 +279,19 @@ async def test_one_account_stored_twice_is_a_repair_issue_until_one_is_deleted(
             issues.async_get_issue(DOMAIN, f"duplicate_account_{entry.entry_id}")
             is None
         )
+
+
+async def test_entry_of_a_newer_gridflex_is_not_migrated(
+    hass: HomeAssistant, switchgrid_sim: SwitchgridSimulator
+) -> None:
+    newer = MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        title="Switchgrid maison",
+        unique_id="switchgrid_from_the_future",
+        data=switchgrid_entry_data(switchgrid_sim),
+    )
+    newer.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(newer.entry_id)
+    assert newer.state is ConfigEntryState.MIGRATION_ERROR
+    assert newer.unique_id == "switchgrid_from_the_future"

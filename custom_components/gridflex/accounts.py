@@ -44,7 +44,7 @@ def entry_of_account(
     An entry matches by the id it was created with or by the token it holds now (after a reauth
     both differ, and both are the same account).
     """
-    for entry in hass.config_entries.async_entries(DOMAIN):
+    for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False):
         if entry.entry_id in skip:
             continue
         if unique_id in (entry.unique_id, entry_unique_id(entry)):
