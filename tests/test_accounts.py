@@ -16,6 +16,7 @@ from custom_components.gridflex.accounts import account_unique_id
 from custom_components.gridflex.const import (
     CONF_API_TOKEN,
     CONF_BASE_URL,
+    CONF_EVENTS_URL,
     CONF_MU_ID,
     CONF_POWER_SENSOR,
     CONF_TEST_MODE,
@@ -100,6 +101,7 @@ async def test_switchgrid_reconfigure_refuses_another_accounts_token_and_add_fin
     changes = {
         CONF_API_TOKEN: "bureau-token",
         CONF_BASE_URL: switchgrid_sim.url,
+        CONF_EVENTS_URL: switchgrid_sim.events_url,
         CONF_TEST_MODE: True,
     }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], changes)
@@ -126,6 +128,7 @@ async def test_switchgrid_reconfigure_refuses_another_accounts_token_and_add_fin
             CONF_API_TOKEN: "maison-renewed",
             CONF_TEST_MODE: False,
             CONF_BASE_URL: switchgrid_sim.url,
+            CONF_EVENTS_URL: switchgrid_sim.events_url,
         },
     )
     assert result["type"] is FlowResultType.ABORT
@@ -279,19 +282,3 @@ async def test_one_account_stored_twice_is_a_repair_issue_until_one_is_deleted(
             issues.async_get_issue(DOMAIN, f"duplicate_account_{entry.entry_id}")
             is None
         )
-
-
-async def test_entry_of_a_newer_gridflex_is_not_migrated(
-    hass: HomeAssistant, switchgrid_sim: SwitchgridSimulator
-) -> None:
-    newer = MockConfigEntry(
-        domain=DOMAIN,
-        version=2,
-        title="Switchgrid maison",
-        unique_id="switchgrid_from_the_future",
-        data=switchgrid_entry_data(switchgrid_sim),
-    )
-    newer.add_to_hass(hass)
-    assert not await hass.config_entries.async_setup(newer.entry_id)
-    assert newer.state is ConfigEntryState.MIGRATION_ERROR
-    assert newer.unique_id == "switchgrid_from_the_future"
