@@ -50,15 +50,14 @@ async def remove_device(
     Delete a device from an entry as Home Assistant's UI does; return whether it was allowed.
 
     The integration's ``async_remove_config_entry_device`` decides, then the registry drops
-    the entry from the device (the same calls on HA 2026.2 and newer).
+    the device (a GridFlex device belongs to one entry only; newer HA refuses to detach
+    an entry from a device, so the device itself is removed, as on every HA).
     """
     integration = await loader.async_get_integration(hass, entry.domain)
     component = await integration.async_get_component()
     if not await component.async_remove_config_entry_device(hass, entry, device):
         return False
-    dr.async_get(hass).async_update_device(
-        device.id, remove_config_entry_id=entry.entry_id
-    )
+    dr.async_get(hass).async_remove_device(device.id)
     return True
 
 
