@@ -2,8 +2,9 @@
 One Meterable Unit's readings in Home Assistant: sample, compute, queue, upload.
 
 State changes of the bound sensors feed an in-memory timeline; every UTC minute the
-periods that ended are computed and queued; after a restart or a gap the timeline is
-rebuilt from the recorder, from the last boundary saved with the queue.
+periods that ended (and, from an energy counter, the half-hours a later sample closes)
+are computed and queued; after a restart or a gap the timeline is rebuilt from the
+recorder, from the last boundary saved with the queue.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
     EventStateChangedData,
+    EventStateReportedData,
     HomeAssistant,
     State,
     callback,
@@ -27,6 +29,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
     async_track_state_change_event,
+    async_track_state_report_event,
     async_track_utc_time_change,
 )
 from homeassistant.helpers.storage import Store
@@ -51,6 +54,7 @@ from .compute import (
     CounterRef,
     PeriodValue,
     Sample,
+    ceil_to,
     floor_to,
     half_hour_energy_from_counter,
     half_hour_energy_from_power,
@@ -58,17 +62,17 @@ from .compute import (
 )
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
 from .samples import (
+    async_counter_around,
+    async_recorded_counter,
     async_recorded_states,
-    energy_sample,
+    energy_samples,
     merge,
     power_sample,
     recorder_keep_days,
 )
 from .uploader import ReadingsUploader
 
-# A half-hour is computed one minute after it ends, so a counter sample arriving just
-# after the boundary can be used to interpolate it.
-ENERGY_GRACE = 60
+# Readings waiting for FPP longer than this make "Readings healthy" a problem.
 STALE_AFTER = 15 * 60
 PARTIAL_MINUTES_KEPT = 60
 
@@ -127,6 +131,9 @@ class MeterableUnitReadings:
         self.next_half_hour = 0
         self.counter_ref: CounterRef | None = None
         self.partial_minutes: deque[dict[str, Any]] = deque(maxlen=PARTIAL_MINUTES_KEPT)
+        # When half-hours last started waiting in the queue: one may be queued long after
+        # it ended (a slow counter), and its age for health counts from then.
+        self.energy_queued_since: float | None = None
         self._lock = asyncio.Lock()
         self._unsubs: list[CALLBACK_TYPE] = []
         self._listeners: list[Callable[[], None]] = []
@@ -150,7 +157,12 @@ class MeterableUnitReadings:
             state.get("next_half_hour") or floor_to(now, HALF_HOUR)
         )
         if ref := state.get("counter_ref"):
-            self.counter_ref = CounterRef(float(ref[0]), float(ref[1]), bool(ref[2]))
+            # Saved by older versions as [boundary, interpolated value, gap flag].
+            self.counter_ref = CounterRef(
+                float(ref[0]), float(ref[1]), self.next_half_hour
+            )
+        if self.queue.pending[ReadingKind.ENERGY]:
+            self.energy_queued_since = now
         # Never reach back further than the recorder keeps states.
         oldest_allowed = floor_to(
             now - recorder_keep_days(self.hass) * 86400, HALF_HOUR
@@ -165,6 +177,12 @@ class MeterableUnitReadings:
         self._unsubs.append(
             async_track_state_change_event(self.hass, entities, self._on_state_change)
         )
+        if self.config.energy_sensor:
+            self._unsubs.append(
+                async_track_state_report_event(
+                    self.hass, self.config.energy_sensor, self._on_state_report
+                )
+            )
         await self._async_load_history(min(self.next_minute, self.next_half_hour))
         self._unsubs.append(
             async_track_utc_time_change(self.hass, self._async_on_tick, second=0)
@@ -193,20 +211,28 @@ class MeterableUnitReadings:
             self.power,
         )
         if self.config.energy_sensor:
-            energy_states = await self._async_recorded(
-                self.config.energy_sensor, begin, end
+            ref = self.counter_ref
+            if ref and ref.timestamp < start:
+                begin = dt.datetime.fromtimestamp(ref.timestamp, dt.UTC)
+            energy = await self._async_recorded(
+                self.config.energy_sensor, begin, end, counter=True
             )
             current = self.hass.states.get(self.config.energy_sensor)
             self.energy = merge(
-                [energy_sample(s) for s in energy_states],
-                [energy_sample(current)] if current else [],
-                self.energy,
+                energy, energy_samples(current) if current else [], self.energy
             )
 
     async def _async_recorded(
-        self, entity_id: str, begin: dt.datetime, end: dt.datetime
-    ) -> list[State]:
+        self,
+        entity_id: str,
+        begin: dt.datetime,
+        end: dt.datetime,
+        *,
+        counter: bool = False,
+    ) -> list[Any]:
         try:
+            if counter:
+                return await async_recorded_counter(self.hass, entity_id, begin, end)
             return await async_recorded_states(self.hass, entity_id, begin, end)
         except (HomeAssistantError, SQLAlchemyError) as err:
             # Carry on from the live state; the gap can be resubmitted later.
@@ -227,7 +253,13 @@ class MeterableUnitReadings:
         elif power:
             self._append(timeline, power_sample(new_state, self.config.sign))
         else:
-            self._append(timeline, energy_sample(new_state))
+            self._append(timeline, energy_samples(new_state)[0])
+
+    @callback
+    def _on_state_report(self, event: Event[EventStateReportedData]) -> None:
+        # The counter said its value again: it is known at this later time too.
+        state = event.data["new_state"]
+        self._append(self.energy, energy_samples(state)[-1])
 
     @staticmethod
     def _append(timeline: list[Sample], sample: Sample) -> None:
@@ -247,7 +279,7 @@ class MeterableUnitReadings:
         async with self._lock:
             moment = now.timestamp()
             power_end = floor_to(moment, MINUTE)
-            energy_end = floor_to(moment - ENERGY_GRACE, HALF_HOUR)
+            energy_end = floor_to(moment, HALF_HOUR)
             power: list[tuple[int, float]] = []
             energy: list[tuple[int, float]] = []
             if power_end > self.next_minute:
@@ -256,10 +288,9 @@ class MeterableUnitReadings:
                     power = self._note_partial(minutes)
                 self.next_minute = power_end
             if energy_end > self.next_half_hour:
-                if self.config.send_energy:
-                    energy = self._energy(self.next_half_hour, energy_end, live=True)
-                self.next_half_hour = energy_end
+                energy = self._energy(self.next_half_hour, energy_end, live=True)
             if power or energy:
+                self._note_energy_queued(energy, moment)
                 self.queue.add(ReadingKind.POWER, power)
                 self.queue.add(ReadingKind.ENERGY, energy)
                 await self.queue.async_save_state(self._state())
@@ -271,19 +302,31 @@ class MeterableUnitReadings:
         self.notify()
 
     def _energy(self, start: int, end: int, *, live: bool) -> list[tuple[int, float]]:
-        """Half-hours in [start, end); a live window carries the counter reference on."""
-        if self.config.energy_sensor:
+        """
+        Half-hours of [start, end) that can be computed; live, move the boundary on.
+
+        From a counter, a half-hour waits for a sample at or after its end: the
+        boundary stops at the first one still waiting.
+        """
+        if not self.config.send_energy:
+            values: list[PeriodValue] = []
+            resume_at = end
+        elif self.config.energy_sensor:
             ref = self.counter_ref if live else None
-            values, closing = half_hour_energy_from_counter(
-                self.energy, start, end, ref
-            )
+            values, ref = half_hour_energy_from_counter(self.energy, start, end, ref)
+            resume_at = ref.resume_at if ref else end
             if live:
-                self.counter_ref = closing
-            return [(p.end, p.value * self.config.sign) for p in values]
-        return [
-            (p.end, p.value)
-            for p in half_hour_energy_from_power(self.power, start, end)
-        ]
+                self.counter_ref = ref
+            values = [
+                PeriodValue(p.end, p.value * self.config.sign, p.known_seconds, p.period)
+                for p in values
+            ]
+        else:
+            values = half_hour_energy_from_power(self.power, start, end)
+            resume_at = end
+        if live:
+            self.next_half_hour = resume_at
+        return [(p.end, p.value) for p in values]
 
     def _note_partial(self, minutes: Sequence[PeriodValue]) -> list[tuple[int, float]]:
         for period in minutes:
@@ -298,18 +341,25 @@ class MeterableUnitReadings:
                 )
         return [(p.end, p.value) for p in minutes]
 
+    def _note_energy_queued(self, energy: list[tuple[int, float]], now: float) -> None:
+        if energy and not self.queue.pending[ReadingKind.ENERGY]:
+            self.energy_queued_since = now
+
     def _state(self) -> dict[str, Any]:
         ref = self.counter_ref
         return {
             "next_minute": self.next_minute,
             "next_half_hour": self.next_half_hour,
-            "counter_ref": [ref.timestamp, ref.value, ref.after_gap] if ref else None,
+            "counter_ref": [ref.timestamp, ref.value] if ref else None,
         }
 
     def _trim(self) -> None:
         """Drop samples no future period needs (keep the one that holds at the boundary)."""
-        keep_from = min(self.next_minute, self.next_half_hour)
-        for timeline in (self.power, self.energy):
+        power_from = self.next_minute
+        if not self.config.energy_sensor:  # half-hours are integrated from power
+            power_from = min(power_from, self.next_half_hour)
+        energy_from = self.counter_ref.timestamp if self.counter_ref else 0
+        for timeline, keep_from in ((self.power, power_from), (self.energy, energy_from)):
             index = 0
             while index + 1 < len(timeline) and timeline[index + 1][0] <= keep_from:
                 index += 1
@@ -323,24 +373,22 @@ class MeterableUnitReadings:
         first = floor_to(start.timestamp(), MINUTE)
         last = floor_to(end.timestamp(), MINUTE)
         begin = dt.datetime.fromtimestamp(first, dt.UTC)
-        # A little after the end, to interpolate the counter at the last boundary.
-        until = min(dt_util.utcnow(), end + dt.timedelta(minutes=30))
         power = merge(
             power_sample(s, self.config.sign)
             for s in await async_recorded_states(
-                self.hass, self.config.power_sensor, begin, until
+                self.hass, self.config.power_sensor, begin, end
             )
         )
-        energy: list[Sample] = []
-        if self.config.energy_sensor:
-            energy = merge(
-                energy_sample(s)
-                for s in await async_recorded_states(
-                    self.hass, self.config.energy_sensor, begin, until
-                )
-            )
-        half_start = -(-first // HALF_HOUR) * HALF_HOUR
+        half_start = ceil_to(first, HALF_HOUR)
         half_end = floor_to(last, HALF_HOUR)
+        energy: list[Sample] = []
+        if self.config.energy_sensor and half_end > half_start:
+            energy = await async_counter_around(
+                self.hass,
+                self.config.energy_sensor,
+                dt.datetime.fromtimestamp(half_start, dt.UTC),
+                dt.datetime.fromtimestamp(half_end, dt.UTC),
+            )
         async with self._lock:
             power_readings = (
                 [(p.end, p.value) for p in minute_power(power, first, last)]
@@ -356,6 +404,7 @@ class MeterableUnitReadings:
                 finally:
                     self.power, self.energy = saved_power, saved_energy
             self.queue.drop_parked(first, last)
+            self._note_energy_queued(energy_readings, dt_util.utcnow().timestamp())
             self.queue.add(ReadingKind.POWER, power_readings)
             self.queue.add(ReadingKind.ENERGY, energy_readings)
             await self.queue.async_save_state(self._state())
@@ -368,11 +417,24 @@ class MeterableUnitReadings:
 
     @property
     def healthy(self) -> bool:
-        """False when a batch is parked or the oldest queued reading is over 15 minutes old."""
+        """
+        False when a batch is parked or readings have waited for FPP over 15 minutes.
+
+        A minute waits from its end; a half-hour from when it was queued, which is
+        later when it waited for a slow counter's next sample (late, not unhealthy).
+        """
         if self.queue.parked:
             return False
-        oldest = self.queue.oldest_pending()
-        return oldest is None or dt_util.utcnow().timestamp() - oldest <= STALE_AFTER
+        now = dt_util.utcnow().timestamp()
+        power = self.queue.pending[ReadingKind.POWER]
+        if power and now - min(power) > STALE_AFTER:
+            return False
+        since = self.energy_queued_since
+        return (
+            not self.queue.pending[ReadingKind.ENERGY]
+            or since is None
+            or now - since <= STALE_AFTER
+        )
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
