@@ -178,7 +178,9 @@ def test_a_drop_of_exactly_10_percent_is_a_glitch(
     before: float, after: float, reset: bool
 ) -> None:
     samples = [(ts(17, 0), before), (ts(17, 10), after), (ts(17, 30), before + 1)]
-    readings, _ = half_hour_energy_from_counter(samples, int(ts(17, 0)), int(ts(17, 30)))
+    readings, _ = half_hour_energy_from_counter(
+        samples, int(ts(17, 0)), int(ts(17, 30))
+    )
     # A glitch waits for the counter to pass its old value; a reset counts from zero.
     assert [r.value for r in readings] == pytest.approx([before + 1 if reset else 1])
 
@@ -199,7 +201,12 @@ def test_rise_across_an_unknown_span_is_spread_over_it() -> None:
 
 
 def test_half_hour_in_which_the_counter_first_appears_is_not_sent() -> None:
-    samples = [(ts(17, 10), 3.0), (ts(17, 20), None), (ts(17, 50), 4.0), (ts(18, 5), 5.0)]
+    samples = [
+        (ts(17, 10), 3.0),
+        (ts(17, 20), None),
+        (ts(17, 50), 4.0),
+        (ts(18, 5), 5.0),
+    ]
     readings, ref = half_hour_energy_from_counter(
         samples, int(ts(17, 0)), int(ts(18, 30))
     )

@@ -165,25 +165,22 @@ async def test_counter_back_from_unavailable_spreads_the_rise_over_the_gap(
 
 
 @pytest.mark.parametrize(
-    ("unit", "before", "glitch", "after", "expected"),
+    ("readings", "expected"),
     [
-        ("kWh", "1.39", "1.251", "1.6", -0.21),  # exactly 10 %: a glitch
-        ("Wh", "1390", "1251", "1600", -0.21),
-        ("kWh", "1.39", "1.2509", "1.6", -1.6),  # just over: a reset
+        (("kWh", "1.39", "1.251", "1.6"), -0.21),  # exactly 10 %: a glitch
+        (("Wh", "1390", "1251", "1600"), -0.21),
+        (("kWh", "1.39", "1.2509", "1.6"), -1.6),  # just over: a reset
     ],
 )
 async def test_a_drop_of_exactly_10_percent_is_a_glitch_not_a_reset(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     fpp_sim: FppSimulator,
     advance: Advance,
-    unit: str,
-    before: str,
-    glitch: str,
-    after: str,
+    readings: tuple[str, str, str, str],
     expected: float,
 ) -> None:
-    freezer.move_to(at(17))
+    unit, before, glitch, after = readings
+    await advance(at(17))
     set_power(hass, "0")
     set_energy(hass, before, unit)
     await start_counter_mu(hass, fpp_sim)

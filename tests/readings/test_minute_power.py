@@ -75,7 +75,7 @@ async def test_time_weighted_average_sign_and_period_end(
     ]
     partial = entry.runtime_data.readings.units[
         next(iter(entry.subentries))
-    ].partial_minutes
+    ].timeline.partial_minutes
     assert [p["end"] for p in partial] == [
         "2026-01-15T17:02:00+00:00",
         "2026-01-15T17:04:00+00:00",

@@ -185,7 +185,12 @@ def half_hour_energy_from_counter(
             continue
         if not has_ref:
             has_ref, first_t, ref_t, ref_v, held_t, held_v = (
-                True, when, when, value, when, value
+                True,
+                when,
+                when,
+                value,
+                when,
+                value,
             )
             continue
         delta = _counter_step(ref_v, value)
@@ -207,7 +212,9 @@ def half_hour_energy_from_counter(
     if resume_at >= ref_t:
         held_t, held_v = ref_t, ref_v
     readings = [
-        PeriodValue(slot_end, energy[(slot_end - start) // HALF_HOUR - 1], HALF_HOUR, HALF_HOUR)
+        PeriodValue(
+            slot_end, energy[(slot_end - start) // HALF_HOUR - 1], HALF_HOUR, HALF_HOUR
+        )
         for slot_end in range(first + HALF_HOUR, resume_at + 1, HALF_HOUR)
     ]
     return readings, CounterRef(held_t, held_v, resume_at)

@@ -34,8 +34,8 @@ def readings_diagnostics(entry: GridFlexConfigEntry) -> dict[str, Any]:
             "last_error": queue.last_error,
             "retry_scheduled": unit.uploader.retry_scheduled,
             "failures": unit.uploader.failures,
-            "next_minute": _iso(unit.next_minute),
-            "next_half_hour": _iso(unit.next_half_hour),
+            "next_minute": _iso(unit.timeline.next_minute),
+            "next_half_hour": _iso(unit.timeline.next_half_hour),
             "parked": [
                 {
                     "kind": batch.kind.value,
@@ -48,6 +48,6 @@ def readings_diagnostics(entry: GridFlexConfigEntry) -> dict[str, Any]:
                 }
                 for batch in queue.parked
             ],
-            "partial_minutes": list(unit.partial_minutes),
+            "partial_minutes": list(unit.timeline.partial_minutes),
         }
     return {"meterable_units": units}
