@@ -185,6 +185,15 @@ def test_a_drop_of_exactly_10_percent_is_a_glitch(
     assert [r.value for r in readings] == pytest.approx([before + 1 if reset else 1])
 
 
+def test_a_glitch_does_not_close_a_half_hour() -> None:
+    # Below the last counted value it is ignored, so it is no known sample either.
+    samples = [(ts(17, 0), 2.0), (ts(17, 35), 1.9)]
+    assert half_hour_energy_from_counter(samples, int(ts(17, 0)), int(ts(17, 30))) == (
+        [],
+        CounterRef(ts(17, 0), 2.0, int(ts(17, 0))),
+    )
+
+
 def test_rise_across_an_unknown_span_is_spread_over_it() -> None:
     samples = [
         (ts(17, 0), 10.0),

@@ -104,6 +104,32 @@ async def test_slow_counter_delays_half_hours_and_never_distorts_them(
     assert healthy_problem(hass) == "off"
 
 
+async def test_a_late_half_hour_counts_as_waiting_for_fpp_from_when_it_was_queued(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fpp_sim: FppSimulator,
+    advance: Advance,
+) -> None:
+    freezer.move_to(at(10, 30))
+    set_power(hass, "3000")
+    set_energy(hass, "100.0")
+    await start_counter_mu(hass, fpp_sim)
+    fpp_sim.fail_next(count=1000, status=503)
+    await advance(at(10, 50))
+    set_energy(hass, "101.0")
+    await advance(at(11, 10))
+    set_energy(hass, "102.0")  # closes 11:00, ten minutes after it ended
+    for minute in range(11, 26):
+        await advance(at(11, minute))
+        assert healthy_problem(hass) == "off"  # queued at 11:11: not 15 minutes yet
+    await advance(at(11, 27))
+    assert healthy_problem(hass) == "on"
+    fpp_sim.faults.clear()
+    await advance(at(11, 45))
+    assert energy_sent(fpp_sim) == {"15 11:00": -1.5}
+    assert healthy_problem(hass) == "off"
+
+
 async def test_counter_reporting_an_unchanged_value_closes_the_half_hour(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -239,3 +265,12 @@ async def test_resubmission_uses_the_samples_true_times(
     assert total == pytest.approx(-rise, abs=0.001)
     # Live, the same half-hours were sent with the same values.
     assert energy_sent(fpp_sim) == {"15 12:00": -0.857, "15 12:30": -1.333}
+    # 13:00 has no sample after it yet: a resubmission cannot send it either.
+    response = await hass.services.async_call(
+        DOMAIN,
+        "resubmit_readings",
+        {"mu_id": "MU-1", "start": at(12, 30), "end": at(13)},
+        blocking=True,
+        return_response=True,
+    )
+    assert response == {"mu_id": "MU-1", "queued": 0}

@@ -84,7 +84,7 @@ class LastUploadResultSensor(ReadingsEntity, SensorEntity):
 
 
 class ReadingsProblemBinarySensor(ReadingsEntity, BinarySensorEntity):
-    """On when readings are late (oldest queued > 15 min) or a batch is parked."""
+    """On when readings have waited for FPP over 15 minutes or a batch is parked."""
 
     _attr_device_class = BinarySensorDeviceClass.PROBLEM
 
