@@ -166,7 +166,7 @@ class MeterableUnitReadings:
         half_start = ceil_to(first, HALF_HOUR)
         half_end = floor_to(last, HALF_HOUR)
         energy: list[Sample] = []
-        if self.config.send_energy and self.config.energy_sensor:
+        if self.config.energy_sensor and half_end > half_start:
             energy = await async_counter_around(
                 self.hass,
                 self.config.energy_sensor,

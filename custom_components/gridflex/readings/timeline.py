@@ -43,6 +43,7 @@ from .compute import (
     CounterRef,
     PeriodValue,
     Sample,
+    ceil_to,
     floor_to,
     half_hour_energy_from_counter,
     half_hour_energy_from_power,
@@ -223,7 +224,7 @@ class UnitTimeline:
         )
         window = UnitTimeline(self.config)
         window.power, window.energy = power, energy
-        half_start = -(-first // HALF_HOUR) * HALF_HOUR
+        half_start = ceil_to(first, HALF_HOUR)
         half_end = floor_to(last, HALF_HOUR)
         energy_readings = (
             window._energy(half_start, half_end, live=False)
