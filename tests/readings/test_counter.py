@@ -274,3 +274,37 @@ async def test_resubmission_uses_the_samples_true_times(
         return_response=True,
     )
     assert response == {"mu_id": "MU-1", "queued": 0}
+
+
+async def test_resubmitting_the_half_hour_a_counter_first_appears_in_sends_nothing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fpp_sim: FppSimulator,
+    advance: Advance,
+) -> None:
+    freezer.move_to(at(10))
+    set_power(hass, "0")
+    set_energy(hass, "unavailable")
+    await start_counter_mu(hass, fpp_sim)
+    for moment, value in (
+        (at(12, 10), "100"),
+        (at(12, 40), "101"),
+        (at(13, 10), "102"),
+    ):
+        await advance(moment)
+        set_energy(hass, value)
+    await advance(at(13, 20))
+    await async_wait_recording_done(hass)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "resubmit_readings",
+        {"mu_id": "MU-1", "start": at(12), "end": at(13)},
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Unknown before 12:10: 12:00-12:30 is not sent; 12:30-13:00 is 1/3 + 2/3.
+    assert response == {"mu_id": "MU-1", "queued": 1}
+    assert fpp_sim.requests_to("/readings/energy")[-1].body["readings"] == [
+        {"timestamp": "2026-01-15T13:00:00Z", "energy_kwh": -1.0}
+    ]

@@ -156,9 +156,6 @@ def half_hour_energy_from_counter(
         """Add the parts of ``delta``, spread over [t0, t1], that fall in [start, end)."""
         if t1 <= start or t0 >= end:
             return
-        if t1 <= t0:  # two samples at one instant: the step belongs to that instant
-            energy[int((t1 - start) // HALF_HOUR)] += delta
-            return
         slot = int((t0 - start) // HALF_HOUR)
         if slot >= 0 and t1 <= start + (slot + 1) * HALF_HOUR:
             energy[slot] += delta  # the usual case: both samples in one half-hour
