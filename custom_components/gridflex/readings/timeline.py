@@ -131,12 +131,15 @@ class UnitTimeline:
 
     async def async_load_history(self, hass: HomeAssistant) -> None:
         """Rebuild the timelines from the recorder, merged with what arrived meanwhile."""
-        start = min(self.next_minute, self.next_half_hour)
-        begin = dt.datetime.fromtimestamp(start, dt.UTC)
+        # Power from the first minute to compute (and half-hour, when integrated from
+        # power); a counter's half-hours may wait long after, from its own reference.
+        start = self.next_minute
+        if not self.config.energy_sensor:
+            start = min(start, self.next_half_hour)
         end = dt_util.utcnow()
         sign = self.config.sign
         power_states: list[State] = await self._async_recorded(
-            hass, self.config.power_sensor, begin, end
+            hass, self.config.power_sensor, _utc(start), end
         )
         current = hass.states.get(self.config.power_sensor)
         self.power = merge(
@@ -145,10 +148,11 @@ class UnitTimeline:
             self.power,
         )
         if self.config.energy_sensor:
-            if (ref := self.counter_ref) and ref.timestamp < start:
-                begin = dt.datetime.fromtimestamp(ref.timestamp, dt.UTC)
+            since = float(self.next_half_hour)
+            if ref := self.counter_ref:
+                since = min(since, ref.timestamp)
             energy: list[Sample] = await self._async_recorded(
-                hass, self.config.energy_sensor, begin, end, counter=True
+                hass, self.config.energy_sensor, _utc(since), end, counter=True
             )
             current = hass.states.get(self.config.energy_sensor)
             self.energy = merge(
@@ -299,3 +303,7 @@ def _append(timeline: list[Sample], sample: Sample) -> None:
         timeline[:] = merge(timeline, [sample])
     else:
         timeline.append(sample)
+
+
+def _utc(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC)
