@@ -64,6 +64,14 @@ def power_sample(state: State, sign: float) -> Sample:
     )
 
 
+def energy_sample(state: State) -> Sample:
+    """Return an energy counter state as (time it was set, kWh as counted)."""
+    return (
+        state.last_updated_timestamp,
+        _value(state, EnergyConverter, UnitOfEnergy.KILO_WATT_HOUR),
+    )
+
+
 def energy_samples(state: State) -> list[Sample]:
     """
     Return an energy counter state as (time, kWh as counted) samples.
@@ -71,11 +79,10 @@ def energy_samples(state: State) -> list[Sample]:
     A counter that reports an unchanged value is known at that later time too
     (``last_reported``): that sample closes a half-hour as well as a change would.
     """
-    value = _value(state, EnergyConverter, UnitOfEnergy.KILO_WATT_HOUR)
-    samples: list[Sample] = [(state.last_updated_timestamp, value)]
-    if state.last_reported_timestamp > state.last_updated_timestamp:
-        samples.append((state.last_reported_timestamp, value))
-    return samples
+    sample = energy_sample(state)
+    if state.last_reported_timestamp > sample[0]:
+        return [sample, (state.last_reported_timestamp, sample[1])]
+    return [sample]
 
 
 def merge(*timelines: Iterable[Sample]) -> list[Sample]:
@@ -119,21 +126,25 @@ async def async_recorded_counter(
     Return an energy counter's samples over [start, end] at their true times.
 
     The recorder stamps the state in force at the query start with the query start
-    itself: that is not a measurement then. It is replaced by the samples before
-    ``start`` back to the last known one, read with their own timestamps.
+    itself (or leaves it out): that is not a measurement then. Without a known sample
+    at or before ``start``, the samples before it back to the last known one are read
+    with their own timestamps.
     """
     states = await async_recorded_states(hass, entity_id, start, end)
     since = (start - dt.timedelta(seconds=1)).timestamp()
-    if not states or states[0].last_updated_timestamp != since:
-        return merge(*(energy_samples(s) for s in states))
-    states = states[1:]
+    if states and states[0].last_updated_timestamp == since:
+        states = states[1:]
+    found = merge(*(energy_samples(s) for s in states))
+    moment = start.timestamp()
+    if any(when <= moment and value is not None for when, value in found):
+        return found
     oldest = dt_util.utcnow() - dt.timedelta(days=recorder_keep_days(hass))
     for lookback in (*_LOOKBACKS, start - oldest):
         earlier = await _async_changes(hass, entity_id, start - lookback, start)
         samples = merge(*(energy_samples(s) for s in earlier))
         if any(value is not None for _, value in samples):
-            return merge(samples, *(energy_samples(s) for s in states))
-    return merge(*(energy_samples(s) for s in states))
+            return merge(samples, found)
+    return found
 
 
 # How far past a window to look for the counter's first sample after it, step by step.
