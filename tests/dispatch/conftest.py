@@ -35,10 +35,7 @@ from custom_components.gridflex.const import (
     SUBENTRY_METERABLE_UNIT,
 )
 from custom_components.gridflex.dispatch.notify import MAX_HOLD_S
-from custom_components.gridflex.dispatch.persistence import (
-    MIN_SAVE_INTERVAL_S,
-    store_key,
-)
+from custom_components.gridflex.dispatch.persistence import store_key
 from custom_components.gridflex.dispatch.records import LIVE_PHASES
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
 from tests.simulators.fpp import FppSimulator
@@ -127,10 +124,7 @@ class Harness:
         return state.state
 
     async def stored(self) -> dict[str, Any] | None:
-        """What the Store holds once a write held back by the save interval is due."""
-        async_fire_time_changed(
-            self.hass, dt_util.utcnow() + dt.timedelta(seconds=MIN_SAVE_INTERVAL_S)
-        )
+        """What the Store holds once the writes under way are done."""
         await self.hass.async_block_till_done()
         saved = self.hass_storage.get(store_key(self.entry.entry_id))
         return saved["data"] if saved else None

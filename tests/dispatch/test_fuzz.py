@@ -297,6 +297,48 @@ def wrong_method() -> list[Bad]:
     ]
 
 
+def unstorable() -> list[Bad]:
+    """Valid JSON that HA's Store encoder cannot write: refused whole, at decode."""
+    deep: Any = "x"
+    for _ in range(300):
+        deep = [deep]
+    surrogate = b'"\\ud800"'
+    raw_bodies = [
+        # A lone surrogate: in a known field, an unknown field, a key, deep inside.
+        _encode(instruction(product="PLACEHOLDER")).replace(
+            b'"PLACEHOLDER"', surrogate
+        ),
+        _encode(instruction(note="PLACEHOLDER")).replace(b'"PLACEHOLDER"', surrogate),
+        _encode(instruction(id="PLACEHOLDER")).replace(b'"PLACEHOLDER"', surrogate),
+        _encode(instruction()).replace(b'"zone"', b'"zone\\udfff"'),
+        _encode(instruction(extra={"a": ["PLACEHOLDER"]})).replace(
+            b'"PLACEHOLDER"', surrogate
+        ),
+        # Integers outside 64 bits, in a known or unknown field.
+        _encode(instruction(meterable_units=[{"id": "MU-1001", "power_kw": 2**64}])),
+        _encode(instruction(note=2**64)),
+        _encode(instruction(note=-(2**63) - 1)),
+        # Nesting deeper than the encoder follows.
+        _encode(instruction(note=deep)),
+    ]
+    found = [Bad(V2, body, GOOD, 400) for body in raw_bodies]
+    found += [Bad(WEBHOOK, body, GOOD, 400) for body in raw_bodies]
+    found += [Bad(V2, _encode([json.loads(raw_bodies[5])]), GOOD, 400)]
+    found += [
+        Bad(V1_START, _encode({**LEGACY_START, "power_kw": 2**64}), GOOD, 400),
+        Bad(
+            V1_START,
+            _encode({**LEGACY_START, "note": "PLACEHOLDER"}).replace(
+                b'"PLACEHOLDER"', surrogate
+            ),
+            GOOD,
+            400,
+        ),
+        Bad(V1_STOP, _encode({"meterable_unit_id": "MU-1001", "n": 2**65}), GOOD, 400),
+    ]
+    return found
+
+
 def all_bad() -> list[Bad]:
     return list(
         itertools.chain(
@@ -308,6 +350,7 @@ def all_bad() -> list[Bad]:
             naive_times(),
             end_before_start(),
             wrong_method(),
+            unstorable(),
         )
     )
 

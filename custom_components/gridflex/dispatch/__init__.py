@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
@@ -13,6 +14,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
 from ..const import (
+    CONF_CONTROLLED_ENTITIES,
     CONF_ENDPOINT_ID,
     CONF_MU_ID,
     CONF_WEBHOOK_ID,
@@ -23,10 +25,11 @@ from ..runtime import GridFlexConfigEntry
 from .control import DeviceControl
 from .endpoint import ENDPOINTS, DispatchView, async_handle
 from .inbound_log import InboundLog
-from .lifecycle import Lifecycle
+from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
-from .persistence import DispatchStore
+from .persistence import DispatchStore, store_key
 from .records import InstructionRecord
+from .saved_state import async_load_saved, control_key, report_losses
 
 PRUNE_INTERVAL = dt.timedelta(hours=6)
 
@@ -41,6 +44,7 @@ class DispatchRuntime:
     notifier: DispatchNotifier
     lifecycle: Lifecycle
     store: DispatchStore
+    control_store: DispatchStore
     control: DeviceControl = field(init=False)
     inbound: InboundLog = field(default_factory=InboundLog)
     unknown_meterable_units: set[str] = field(default_factory=set)
@@ -50,12 +54,27 @@ class DispatchRuntime:
         """Return what the Store keeps (records pre-encoded for the Store, plain otherwise)."""
         records = self.lifecycle.records.values()
         return {
-            "instructions": [
-                r.saved_json() if for_store else r.as_dict() for r in records
-            ],
+            "instructions": (
+                [j for r in records if (j := r.saved_json()) is not None]
+                if for_store
+                else [r.as_dict() for r in records]
+            ),
             "control": self.control.applied,
             "unknown_meterable_units": sorted(self.unknown_meterable_units),
         }
+
+    def control_snapshot(self) -> dict[str, Any]:
+        """Return the control file: what GridFlex switched, and whether instructions are saved."""
+        return {
+            "control": self.control.applied,
+            "instructions_saved": bool(self.lifecycle.records),
+        }
+
+    @callback
+    def control_changed(self) -> None:
+        """Device control moved: both files carry it."""
+        self.store.schedule_save()
+        self.control_store.schedule_save()
 
     @callback
     def note_unknown(self, mu_ids: list[str]) -> None:
@@ -88,6 +107,23 @@ class DispatchRuntime:
         )
 
 
+@dataclass(slots=True)
+class SavingHooks:
+    """Every change of the state machine is saved at once; users hear of it after the replies."""
+
+    notifier: DispatchNotifier
+    store: DispatchStore
+
+    def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
+        """Queue the bus event (sent after the burst's replies)."""
+        self.notifier.fire(kind, record, **extra)
+
+    def changed(self, mu_ids: Iterable[str] | None = None) -> None:
+        """Mark the Store changed (the reply waits for its write), then refresh entities."""
+        self.store.schedule_save()
+        self.notifier.changed(mu_ids)
+
+
 def configured_meterable_units(entry: GridFlexConfigEntry) -> dict[str, ConfigSubentry]:
     """Return the account's MU sub-entries by MU id."""
     return {
@@ -103,23 +139,50 @@ async def async_setup_dispatch(
     """Load this account's instructions; :func:`async_start_dispatch` then opens the endpoint."""
     units = configured_meterable_units(entry)
     notifier = DispatchNotifier(hass, entry, units)
-    lifecycle = Lifecycle(hass, notifier)
     runtime: DispatchRuntime
 
     def _snapshot() -> dict[str, Any]:
         return runtime.snapshot(for_store=True)
 
-    store = DispatchStore(hass, entry.entry_id, _snapshot)
-    runtime = DispatchRuntime(hass, entry, units, notifier, lifecycle, store)
-    records, control, unknown = await store.async_load()
-    runtime.control = DeviceControl(hass, units, control, store.schedule_save)
-    runtime.unknown_meterable_units = set(unknown)
-    runtime.saved_records = records
+    def _control_snapshot() -> dict[str, Any]:
+        return runtime.control_snapshot()
+
+    store = DispatchStore(hass, store_key(entry.entry_id), entry.title, _snapshot)
+    control_store = DispatchStore(
+        hass, control_key(entry.entry_id), entry.title, _control_snapshot
+    )
+    lifecycle = Lifecycle(hass, SavingHooks(notifier, store))
+    runtime = DispatchRuntime(
+        hass, entry, units, notifier, lifecycle, store, control_store
+    )
+    saved = await async_load_saved(store.store, control_store.store)
+    runtime.control = DeviceControl(
+        hass, units, saved.control, runtime.control_changed, control_store.async_durable
+    )
+    runtime.unknown_meterable_units = set(saved.unknown)
+    runtime.saved_records = saved.records
+    report_losses(
+        hass,
+        entry.entry_id,
+        entry.title,
+        saved,
+        sorted(
+            {
+                e
+                for sub in units.values()
+                for e in sub.data.get(CONF_CONTROLLED_ENTITIES) or []
+            }
+        ),
+    )
+    had_instructions = bool(saved.records)
 
     @callback
     def _follow() -> None:
+        nonlocal had_instructions
         runtime.control.sync(lifecycle.active_mus())
-        store.schedule_save()
+        if bool(lifecycle.records) is not had_instructions:
+            had_instructions = not had_instructions
+            control_store.schedule_save()
 
     entry.async_on_unload(notifier.add_listener(_follow))
     return runtime
@@ -170,6 +233,7 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
         runtime.lifecycle.shutdown()
         runtime.notifier.shutdown()
         runtime.control.shutdown()
-        await runtime.store.async_flush()
+        await runtime.store.async_close()
+        await runtime.control_store.async_close()
 
     entry.async_on_unload(_stop)

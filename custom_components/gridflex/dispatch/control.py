@@ -9,7 +9,7 @@ so it can be put back; an entity a user changes by hand during the window is lef
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentry
@@ -39,6 +39,7 @@ from ..const import (
     LOGGER,
     ControlAction,
 )
+from .persistence import StoreWriteError
 
 EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
@@ -58,6 +59,7 @@ class DeviceControl:
         meterable_units: dict[str, ConfigSubentry],
         saved: dict[str, Any],
         on_change: Callable[[], None],
+        durable: Callable[[], Awaitable[None]],
     ) -> None:
         """Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``."""
         self._hass = hass
@@ -67,6 +69,7 @@ class DeviceControl:
             for mu, v in saved.items()
         }
         self._on_change = on_change
+        self._durable = durable
         self._desired: set[str] = set(self.applied)
         self._locks: dict[str, asyncio.Lock] = {}
         self._contexts: set[str] = set()
@@ -131,6 +134,11 @@ class DeviceControl:
         self.applied[mu] = {"prior": prior, "overridden": []}
         self._watch(mu)
         self._on_change()
+        try:
+            # What to put back is on disk before anything is switched.
+            await self._durable()
+        except StoreWriteError as err:
+            LOGGER.warning("Switching %s before its prior state is saved: %s", mu, err)
         for entity_id in prior:
             if _is_on(self._hass.states.get(entity_id)) is not turn_on:
                 await self._call(entity_id, turn_on)

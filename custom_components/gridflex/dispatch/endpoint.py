@@ -33,6 +33,7 @@ from ..api.fpp.dispatch import (
     parse_v2,
 )
 from ..const import CONF_DISPATCH_SECRET, DOMAIN, LOGGER
+from .durable_store import store_refuses
 from .endpoint_url import DISPATCH_PATH_PREFIX
 from .http_guard import (
     BodyTooLargeError,
@@ -41,6 +42,7 @@ from .http_guard import (
     read_bounded,
 )
 from .intake import Reply, handle_legacy_start, handle_legacy_stop, handle_v2, invalid
+from .persistence import StoreWriteError
 
 if TYPE_CHECKING:
     from . import DispatchRuntime
@@ -134,6 +136,10 @@ async def _process(
         body = decode_json(raw)
     except InvalidInstructionError as err:
         return invalid(err.detail), raw, {}
+    if (refused := store_refuses(body)) is not None:
+        # Whatever is accepted is kept: what the Store cannot write is refused here, whole.
+        error = "invalid_text" if refused.startswith("text:") else "invalid_instruction"
+        return (HTTPStatus.BAD_REQUEST, {"error": error, "detail": refused}), raw, {}
     if path is None:
         path = _path_for_webhook(request, body)
         if path is None:
@@ -142,23 +148,32 @@ async def _process(
     return _judge(runtime, path, body), raw, {}
 
 
+def _retry_later(detail: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    return (
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        {"error": "temporarily_unavailable", "detail": detail},
+        {"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
 async def async_handle(
     runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
 ) -> web.Response:
-    """Answer one inbound request; slow work (devices, Store) runs after, in tasks."""
+    """Answer one inbound request once what it changed is on disk; devices follow, in tasks."""
     raw: bytes | None = None
+    changes = runtime.store.generation
     try:
         (status, payload), raw, headers = await _process(runtime, request, path)
+        if status == HTTPStatus.OK or runtime.store.generation != changes:
+            # Acknowledged means on disk: the reply waits for the write that holds it.
+            await runtime.store.async_durable()
+    except StoreWriteError:
+        status, payload, headers = _retry_later("could not save it, retry shortly")
     except Exception:  # noqa: BLE001 - the contract says 503 and a retry, never 500
         LOGGER.exception(
             "Dispatch request failed inside GridFlex; FPP is told to retry"
         )
-        status = HTTPStatus.SERVICE_UNAVAILABLE
-        payload = {
-            "error": "temporarily_unavailable",
-            "detail": "internal fault, retry shortly",
-        }
-        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        status, payload, headers = _retry_later("internal fault, retry shortly")
     runtime.inbound.add(
         method=request.method,
         path=request.path,

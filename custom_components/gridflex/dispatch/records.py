@@ -17,6 +17,7 @@ from ..api.fpp.dispatch import (
     Status,
     parse_time,
 )
+from ..const import LOGGER
 
 if TYPE_CHECKING:
     from orjson import Fragment
@@ -104,15 +105,20 @@ class InstructionRecord:
             "unknown_meterable_units": list(self.unknown_meterable_units),
         }
 
-    def saved_json(self) -> Fragment:
+    def saved_json(self) -> Fragment | None:
         """
-        :meth:`as_dict` as JSON, kept until the record changes.
+        :meth:`as_dict` as JSON, kept until the record changes (None: it cannot be written).
 
         Every Store write holds every record: encoded once, they cost a copy, and one bytes
-        object per record is all the garbage collector has to walk.
+        object per record is all the garbage collector has to walk. A record the encoder
+        refuses stays in memory and is left out of the file, so it never blocks the others.
         """
         if self._saved is None:
-            self._saved = json_fragment(json_bytes(self.as_dict()))
+            try:
+                self._saved = json_fragment(json_bytes(self.as_dict()))
+            except TypeError as err:  # orjson's encode error is a TypeError
+                LOGGER.error("Instruction %r cannot be saved: %s", self.id[:40], err)
+                return None
         return self._saved
 
     @classmethod
