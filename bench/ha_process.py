@@ -24,6 +24,7 @@ SECRET = "bench-dispatch-secret"  # noqa: S105 - a throwaway instance's key
 ENDPOINT_ID = "bench0endpoint01"
 WEBHOOK_ID = "gridflex_bench_webhook"
 NOOP_WEBHOOK_ID = "bench_noop"
+ENTRY_ID = "benchentry0000000000000000"
 
 NOOP_INIT = '''"""Baseline for benchmarks: a webhook that reads the body and answers, doing nothing else."""
 
@@ -135,7 +136,7 @@ def _config_entries(units: int, fpp_url: str) -> dict[str, Any]:
         "discovery_keys": {},
         "disabled_by": None,
         "domain": "gridflex",
-        "entry_id": "benchentry0000000000000000",
+        "entry_id": ENTRY_ID,
         "minor_version": 1,
         "modified_at": now,
         "options": {},
@@ -190,12 +191,26 @@ class HaProcess:
             json.dumps(_config_entries(self.units, self.fpp_url))
         )
 
+    @property
+    def config_dir(self) -> Path:
+        """The config dir of this Home Assistant (kept across :meth:`kill` and restart)."""
+        assert self._dir is not None
+        return Path(self._dir.name)
+
+    async def kill(self) -> None:
+        """SIGKILL the process (no shutdown, no final writes); :meth:`start` restarts it."""
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.kill()
+            await self._proc.wait()
+
     async def start(self, wait_s: float = 180.0) -> None:
-        """Start ``hass``, wait until GridFlex answers, and get an access token."""
-        self._dir = tempfile.TemporaryDirectory(prefix="gridflex-bench-")
+        """Start ``hass`` (again, after :meth:`kill`), wait until GridFlex answers, get a token."""
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="gridflex-bench-")
+            self._write_config(Path(self._dir.name))
         root = Path(self._dir.name)
-        self._write_config(root)
-        with (root / "hass.out").open("wb") as out:
+        (root / "bench_token").unlink(missing_ok=True)
+        with (root / "hass.out").open("ab") as out:
             self._proc = await asyncio.create_subprocess_exec(
                 sys.executable,
                 str(REPO / "scripts" / "demo_hass.py"),
