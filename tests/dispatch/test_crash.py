@@ -46,7 +46,10 @@ async def _burst(ha: HaProcess) -> tuple[dict[str, str], int]:
 
     async def put(session: aiohttp.ClientSession, url: str, body: Any) -> None:
         nonlocal refused
-        async with gate, session.put(url, data=json.dumps(body), headers=HEADERS) as resp:
+        async with (
+            gate,
+            session.put(url, data=json.dumps(body), headers=HEADERS) as resp,
+        ):
             await resp.read()
             if resp.status == 200:
                 acknowledged[body["id"]] = body.get("status", "instructed")
@@ -101,7 +104,9 @@ async def test_kill_9_after_the_last_reply_loses_nothing_acknowledged(
             view = f"{ha.url}/api/gridflex/fpp/{ENDPOINT_ID}/v2/dispatch"
             for i in (0, 3, 117):  # cancelled before the kill: still final
                 async with session.put(
-                    view, data=json.dumps(_instruction(f"crash-{i}", i)), headers=HEADERS
+                    view,
+                    data=json.dumps(_instruction(f"crash-{i}", i)),
+                    headers=HEADERS,
                 ) as resp:
                     assert resp.status == 409
                     assert (await resp.json())["error"] == "instruction_cancelled"

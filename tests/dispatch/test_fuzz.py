@@ -339,6 +339,26 @@ def unstorable() -> list[Bad]:
     return found
 
 
+def out_of_bounds() -> list[Bad]:
+    """Times no DSO could mean, unknown fields over 4 KiB."""
+    times = ["0001-01-01T00:00:00Z", "2019-06-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+    found = [Bad(V2, _encode(instruction(start=t)), GOOD, 400) for t in times]
+    found += [Bad(WEBHOOK, _encode(instruction(end=t)), GOOD, 400) for t in times[2:]]
+    found += [
+        Bad(V1_START, _encode({**LEGACY_START, "start": t}), GOOD, 400) for t in times
+    ]
+    found += [
+        Bad(
+            V1_STOP,
+            _encode({"meterable_unit_id": "MU-1001", "stop": times[2]}),
+            GOOD,
+            400,
+        )
+    ]
+    found += [Bad(V2, _encode(instruction(note="x" * 5_000)), GOOD, 400)]
+    return found
+
+
 def all_bad() -> list[Bad]:
     return list(
         itertools.chain(
@@ -351,6 +371,7 @@ def all_bad() -> list[Bad]:
             end_before_start(),
             wrong_method(),
             unstorable(),
+            out_of_bounds(),
         )
     )
 

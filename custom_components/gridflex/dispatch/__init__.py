@@ -28,10 +28,12 @@ from .inbound_log import InboundLog
 from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
 from .persistence import DispatchStore, store_key
+from .rate_limit import RequestBudget
 from .records import InstructionRecord
 from .saved_state import async_load_saved, control_key, report_losses
 
 PRUNE_INTERVAL = dt.timedelta(hours=6)
+KEEP_UNKNOWN_MUS = 50
 
 
 @dataclass(slots=True)
@@ -47,7 +49,9 @@ class DispatchRuntime:
     control_store: DispatchStore
     control: DeviceControl = field(init=False)
     inbound: InboundLog = field(default_factory=InboundLog)
-    unknown_meterable_units: set[str] = field(default_factory=set)
+    budget: RequestBudget = field(default_factory=RequestBudget)
+    # Most recent last; at most KEEP_UNKNOWN_MUS, only from otherwise valid instructions.
+    unknown_meterable_units: dict[str, None] = field(default_factory=dict)
     saved_records: list[InstructionRecord] = field(default_factory=list)
 
     def snapshot(self, *, for_store: bool = False) -> dict[str, Any]:
@@ -60,7 +64,7 @@ class DispatchRuntime:
                 else [r.as_dict() for r in records]
             ),
             "control": self.control.applied,
-            "unknown_meterable_units": sorted(self.unknown_meterable_units),
+            "unknown_meterable_units": list(self.unknown_meterable_units),
         }
 
     def control_snapshot(self) -> dict[str, Any]:
@@ -79,16 +83,21 @@ class DispatchRuntime:
     @callback
     def note_unknown(self, mu_ids: list[str]) -> None:
         """Remember MUs FPP named that are not configured here, and raise a repair issue."""
-        if not set(mu_ids) - self.unknown_meterable_units:
+        if all(mu in self.unknown_meterable_units for mu in mu_ids):
             return
-        self.unknown_meterable_units |= set(mu_ids)
+        for mu in mu_ids:
+            self.unknown_meterable_units.pop(mu, None)
+            self.unknown_meterable_units[mu] = None
+        for oldest in list(self.unknown_meterable_units)[:-KEEP_UNKNOWN_MUS]:
+            del self.unknown_meterable_units[oldest]
         self.store.schedule_save()
         self.update_repair_issue()
 
     @callback
     def update_repair_issue(self) -> None:
         """Show (or clear) the repair issue listing unconfigured MUs FPP instructed."""
-        self.unknown_meterable_units -= set(self.meterable_units)
+        for mu in set(self.unknown_meterable_units) & set(self.meterable_units):
+            del self.unknown_meterable_units[mu]
         issue_id = f"unknown_meterable_units_{self.entry.entry_id}"
         if not self.unknown_meterable_units:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
@@ -152,6 +161,7 @@ async def async_setup_dispatch(
         hass, control_key(entry.entry_id), entry.title, _control_snapshot
     )
     lifecycle = Lifecycle(hass, SavingHooks(notifier, store))
+    notifier.replies_pending = lambda: store.unsaved
     runtime = DispatchRuntime(
         hass, entry, units, notifier, lifecycle, store, control_store
     )
@@ -159,7 +169,7 @@ async def async_setup_dispatch(
     runtime.control = DeviceControl(
         hass, units, saved.control, runtime.control_changed, control_store.async_durable
     )
-    runtime.unknown_meterable_units = set(saved.unknown)
+    runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
     runtime.saved_records = saved.records
     report_losses(
         hass,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..api.fpp.dispatch import (
@@ -43,12 +44,15 @@ from .http_guard import (
 )
 from .intake import Reply, handle_legacy_start, handle_legacy_stop, handle_v2, invalid
 from .persistence import StoreWriteError
+from .rate_limit import retry_after_header
 
 if TYPE_CHECKING:
     from . import DispatchRuntime
 
 ENDPOINTS: HassKey[dict[str, DispatchRuntime]] = HassKey(f"{DOMAIN}_dispatch_endpoints")
 RETRY_AFTER_SECONDS = "5"
+# An account holding its maximum of live instructions: worth asking again a minute later.
+LIVE_CAP_RETRY_AFTER = "60"
 
 
 class DispatchPath(StrEnum):
@@ -86,12 +90,13 @@ def _path_for_webhook(request: web.Request, body: Any) -> DispatchPath | None:
 
 
 def _judge(runtime: DispatchRuntime, path: DispatchPath, body: Any) -> Reply:
+    now = dt_util.utcnow()
     try:
         if path is DispatchPath.V2:
-            return handle_v2(runtime, parse_v2(body))
+            return handle_v2(runtime, parse_v2(body, now))
         if path is DispatchPath.V1_START:
-            return handle_legacy_start(runtime, parse_legacy_start(body))
-        return handle_legacy_stop(runtime, parse_legacy_stop(body))
+            return handle_legacy_start(runtime, parse_legacy_start(body, now))
+        return handle_legacy_stop(runtime, parse_legacy_stop(body, now))
     except InvalidInstructionError as err:
         return invalid(err.detail)
     except BatchTooLargeError as err:
@@ -109,6 +114,18 @@ async def _process(
             (HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"}),
             None,
             {"WWW-Authenticate": 'Bearer realm="gridflex"'},
+        )
+    if (wait := runtime.budget.take()) is not None:
+        return (
+            (
+                HTTPStatus.TOO_MANY_REQUESTS,
+                {
+                    "error": "rate_limited",
+                    "detail": "account: too many requests, slow down",
+                },
+            ),
+            None,
+            {"Retry-After": retry_after_header(wait)},
         )
     try:
         raw = await read_bounded(request.content, request.content_length)
@@ -145,7 +162,9 @@ async def _process(
         if path is None:
             choices = ", ".join(p.value for p in DispatchPath)
             return invalid(f"path: must be one of {choices}"), raw, {}
-    return _judge(runtime, path, body), raw, {}
+    status, payload = _judge(runtime, path, body)
+    headers = {"Retry-After": LIVE_CAP_RETRY_AFTER} if status == 429 else {}
+    return (status, payload), raw, headers
 
 
 def _retry_later(detail: str) -> tuple[int, dict[str, Any], dict[str, str]]:

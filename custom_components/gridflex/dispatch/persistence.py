@@ -104,11 +104,18 @@ class DispatchStore:
         try:
             while self._saved < self._changed:
                 target = self._changed
+                began = self._hass.loop.time()
                 try:
                     await self.store.async_write(self._snapshot())
                 except Exception as err:  # noqa: BLE001 - any write fault: keep, tell, retry
                     self._write_failed(target, err)
                     return
+                LOGGER.debug(
+                    "Wrote %s (%d changes) in %.1f ms",
+                    self.store.key,
+                    target - self._saved,
+                    (self._hass.loop.time() - began) * 1000,
+                )
                 self._saved = target
                 self.writes += 1
                 self._release(target, None)

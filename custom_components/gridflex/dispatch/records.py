@@ -15,6 +15,7 @@ from ..api.fpp.dispatch import (
     Instruction,
     MeterableUnitPower,
     Status,
+    extra_fields,
     parse_time,
 )
 from ..const import LOGGER
@@ -91,7 +92,7 @@ class InstructionRecord:
             "zone": ins.zone,
             "direction": ins.direction.value,
             "issued_at": _iso(ins.issued_at),
-            "extra": dict(ins.extra),
+            # The raw body once: its unknown fields are read from it again on load.
             "raw": dict(ins.raw),
             "phase": self.phase.value,
             "received_at": _iso(self.received_at),
@@ -136,7 +137,7 @@ class InstructionRecord:
             zone=data["zone"],
             direction=Direction(data["direction"]),
             issued_at=_time(data["issued_at"]),
-            extra=data["extra"],
+            extra=extra_fields(data["raw"], legacy=bool(data["legacy"])),
             raw=data["raw"],
         )
         return cls(
@@ -201,6 +202,11 @@ class RecordBook(Mapping[str, InstructionRecord]):
             for mu in mus:
                 self._live_by_mu.setdefault(mu, {})[record.id] = record
             self._indexed_mus[record.id] = mus
+
+    @property
+    def live_count(self) -> int:
+        """How many records are received, scheduled or active."""
+        return len(self._indexed_mus)
 
     def live(self, mu_id: str | None = None) -> list[InstructionRecord]:
         """Received, scheduled or active records (of one MU, or all)."""
