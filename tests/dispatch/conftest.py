@@ -27,6 +27,7 @@ from custom_components.gridflex.const import (
     CONF_CONTROLLED_ENTITIES,
     CONF_GRANULARITY,
     CONF_IMPORT_POSITIVE,
+    CONF_MIN_SWITCH_MINUTES,
     CONF_MU_ID,
     CONF_POWER_SENSOR,
     CONF_PRODUCTS,
@@ -50,10 +51,16 @@ AUTH = {"Authorization": f"Bearer {DISPATCH_SECRET}"}
 
 
 def mu_subentry(
-    mu_id: str, controlled: list[str], action: str = "turn_off"
+    mu_id: str,
+    controlled: list[str],
+    action: str = "turn_off",
+    **options: Any,
 ) -> ConfigSubentryData:
+    """One MU; devices may switch again at once unless ``options`` say otherwise."""
     return ConfigSubentryData(
         data={
+            CONF_MIN_SWITCH_MINUTES: 0,
+            **options,
             CONF_MU_ID: mu_id,
             CONF_PRODUCTS: ["ou_15"],
             CONF_POWER_SENSOR: "sensor.site_power",

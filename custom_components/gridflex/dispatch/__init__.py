@@ -169,6 +169,7 @@ async def async_setup_dispatch(
     runtime.control = DeviceControl(
         hass, units, saved.control, runtime.control_changed, control_store.async_durable
     )
+    lifecycle.legacy_limit = lambda mu: runtime.control.policy.limits[mu].max_duration
     runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
     runtime.saved_records = saved.records
     report_losses(
@@ -189,7 +190,7 @@ async def async_setup_dispatch(
     @callback
     def _follow() -> None:
         nonlocal had_instructions
-        runtime.control.sync(lifecycle.active_mus())
+        runtime.control.sync(lifecycle.active_by_mu())
         if bool(lifecycle.records) is not had_instructions:
             had_instructions = not had_instructions
             control_store.schedule_save()

@@ -8,7 +8,7 @@ It does no I/O itself, so the HTTP reply never waits for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 import datetime as dt
 from enum import StrEnum
@@ -25,6 +25,7 @@ from ..api.fpp.dispatch import (
     MeterableUnitPower,
     Status,
 )
+from ..const import DEFAULT_MAX_DISPATCH_MINUTES
 from .records import EndReason, InstructionRecord, Phase, RecordBook
 
 # Finished instructions stay (calendar history, refusing a cancelled id again) this long.
@@ -68,6 +69,10 @@ class Lifecycle:
         self._hooks = hooks
         self.records = RecordBook()
         self._timers: dict[str, CALLBACK_TYPE] = {}
+        # How long an MU's legacy start without an end lasts (its longest control).
+        self.legacy_limit: Callable[[str], dt.timedelta] = lambda _mu: dt.timedelta(
+            minutes=DEFAULT_MAX_DISPATCH_MINUTES
+        )
 
     # --- inbound -----------------------------------------------------------------------
 
@@ -157,7 +162,7 @@ class Lifecycle:
                 MeterableUnitPower(start.meterable_unit_id, start.power_kw),
             ),
             start=start.start,
-            end=start.end,
+            end=start.end or start.start + self.legacy_limit(start.meterable_unit_id),
             product=start.product,
             zone=start.zone,
             direction=start.direction,
@@ -320,6 +325,10 @@ class Lifecycle:
     def active_mus(self) -> set[str]:
         """MUs with at least one active instruction."""
         return self.records.live_mus(Phase.ACTIVE)
+
+    def active_by_mu(self) -> dict[str, list[InstructionRecord]]:
+        """Return the active instructions of each MU that has one."""
+        return {mu: self.for_mu(mu, Phase.ACTIVE) for mu in self.active_mus()}
 
 
 def _start_key(record: InstructionRecord) -> dt.datetime:

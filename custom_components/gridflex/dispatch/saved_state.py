@@ -62,9 +62,11 @@ def _control_entry(value: Any) -> dict[str, Any] | None:
         for k, v in prior.items()
     ):
         return None
+    since = value.get("since")
     return {
         "prior": dict(prior),
         "overridden": [o for o in overridden if isinstance(o, str)],
+        "since": since if isinstance(since, str) else None,
     }
 
 
