@@ -39,6 +39,7 @@ from .migration import (
 from .readings import async_setup_readings
 from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .url_check import async_check_base_url
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -65,6 +66,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
     """Set up one GridFlex account."""
     update_duplicate_issue(hass, entry)
+    async_check_base_url(hass, entry)
     session = async_get_clientsession(hass)
     if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
         fpp = FppClient(session, entry.data[CONF_API_TOKEN], entry.data[CONF_BASE_URL])

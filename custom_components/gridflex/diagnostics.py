@@ -17,6 +17,7 @@ from .const import (
 )
 from .consumption.diagnostics import consumption_diagnostics
 from .dispatch.diagnostics import dispatch_diagnostics
+from .dispatch.inbound_log import redact_url
 from .readings.diagnostics import readings_diagnostics
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
@@ -79,4 +80,16 @@ async def async_get_config_entry_diagnostics(
         }
         data["consumption"] = consumption_diagnostics(entry)
 
-    return async_redact_data(data, TO_REDACT)
+    redacted: dict[str, Any] = _without_userinfo(async_redact_data(data, TO_REDACT))
+    return redacted
+
+
+def _without_userinfo(value: Any) -> Any:
+    """Every URL anywhere in the diagnostics, without its ``user:password@``."""
+    if isinstance(value, str):
+        return redact_url(value) if "://" in value else value
+    if isinstance(value, dict):
+        return {k: _without_userinfo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_userinfo(v) for v in value]
+    return value

@@ -58,7 +58,7 @@ def _is_on(state: State | None) -> bool | None:
 
 
 def _valid_time(value: Any) -> str:
-    """A saved ISO time, or now when it is missing or unreadable."""
+    """Return a saved ISO time, or now when it is missing or unreadable."""
     try:
         return dt.datetime.fromisoformat(value).isoformat()
     except (TypeError, ValueError):

@@ -20,6 +20,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from homeassistant.components.http.ban import process_wrong_login
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
@@ -37,11 +38,13 @@ from ..const import CONF_DISPATCH_SECRET, DOMAIN, LOGGER
 from .durable_store import store_refuses
 from .endpoint_url import DISPATCH_PATH_PREFIX
 from .http_guard import (
+    BodyTimeoutError,
     BodyTooLargeError,
     is_authorized,
     is_json_or_missing,
     read_bounded,
 )
+from .inbound_log import redacted_path
 from .intake import Reply, handle_legacy_start, handle_legacy_stop, handle_v2, invalid
 from .persistence import StoreWriteError
 from .rate_limit import retry_after_header
@@ -110,11 +113,7 @@ async def _process(
     runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
 ) -> tuple[Reply, bytes | None, dict[str, str]]:
     if not is_authorized(request.headers, runtime.entry.data[CONF_DISPATCH_SECRET]):
-        return (
-            (HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"}),
-            None,
-            {"WWW-Authenticate": 'Bearer realm="gridflex"'},
-        )
+        raise _UnauthorizedError
     if (wait := runtime.budget.take()) is not None:
         return (
             (
@@ -167,6 +166,27 @@ async def _process(
     return (status, payload), raw, headers
 
 
+class _UnauthorizedError(Exception):
+    """No valid credential: answered 401, nothing else happens."""
+
+
+def _unauthorized() -> web.Response:
+    return _json(
+        HTTPStatus.UNAUTHORIZED,
+        {"error": "unauthorized"},
+        {"WWW-Authenticate": 'Bearer realm="gridflex"'},
+    )
+
+
+def note_failed_auth(hass: HomeAssistant, request: web.Request) -> None:
+    """Count a failed authentication with HA's own helper (notification, IP ban)."""
+    # The URL holds the endpoint or webhook id: HA logs it, so a redacted copy is handed on.
+    anonymous = request.clone(rel_url=redacted_path(request.path))
+    hass.async_create_task(
+        process_wrong_login(anonymous), f"{DOMAIN} failed dispatch login"
+    )
+
+
 def _retry_later(detail: str) -> tuple[int, dict[str, Any], dict[str, str]]:
     return (
         HTTPStatus.SERVICE_UNAVAILABLE,
@@ -183,16 +203,25 @@ async def async_handle(
     changes = runtime.store.generation
     try:
         (status, payload), raw, headers = await _process(runtime, request, path)
-        if status == HTTPStatus.OK or runtime.store.generation != changes:
-            # Acknowledged means on disk: the reply waits for the write that holds it.
-            await runtime.store.async_durable()
-    except StoreWriteError:
-        status, payload, headers = _retry_later("could not save it, retry shortly")
+    except _UnauthorizedError:
+        # Counted by HA's login-failure notification and IP ban; kept out of diagnostics.
+        note_failed_auth(runtime.hass, request)
+        return _unauthorized()
+    except BodyTimeoutError:
+        status, payload, headers = (
+            HTTPStatus.REQUEST_TIMEOUT,
+            {"error": "request_timeout", "detail": "body: not received in time"},
+            {"Connection": "close"},
+        )
     except Exception:  # noqa: BLE001 - the contract says 503 and a retry, never 500
         LOGGER.exception(
             "Dispatch request failed inside GridFlex; FPP is told to retry"
         )
         status, payload, headers = _retry_later("internal fault, retry shortly")
+    else:
+        status, payload, headers = await _made_durable(
+            runtime, changes, status, payload, headers
+        )
     runtime.inbound.add(
         method=request.method,
         path=request.path,
@@ -202,6 +231,25 @@ async def async_handle(
         reply=payload,
     )
     return _json(status, payload, headers)
+
+
+async def _made_durable(
+    runtime: DispatchRuntime,
+    changes: int,
+    status: int,
+    payload: dict[str, Any],
+    headers: dict[str, str],
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Acknowledged means on disk: the reply waits for the write that holds it."""
+    try:
+        if status == HTTPStatus.OK or runtime.store.generation != changes:
+            await runtime.store.async_durable()
+    except StoreWriteError:
+        return _retry_later("could not save it, retry shortly")
+    except Exception:  # noqa: BLE001 - never 500
+        LOGGER.exception("Dispatch state could not be saved; FPP is told to retry")
+        return _retry_later("internal fault, retry shortly")
+    return status, payload, headers
 
 
 class DispatchView(HomeAssistantView):
@@ -221,10 +269,9 @@ class DispatchView(HomeAssistantView):
         hass: HomeAssistant = request.app[KEY_HASS]
         runtime = hass.data.get(ENDPOINTS, {}).get(endpoint_id)
         if runtime is None:
-            return _json(
-                HTTPStatus.NOT_FOUND,
-                {"error": "not_found", "detail": "endpoint: unknown"},
-            )
+            # The same answer as a wrong key: an endpoint id is not a secret to probe for.
+            note_failed_auth(hass, request)
+            return _unauthorized()
         return await async_handle(runtime, request, DispatchPath(path))
 
     async def _not_allowed(

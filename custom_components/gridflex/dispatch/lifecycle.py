@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 import datetime as dt
 from enum import StrEnum
+import secrets
 from typing import Any, Protocol
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -149,11 +150,14 @@ class Lifecycle:
     @callback
     def legacy_start(self, start: LegacyStart) -> tuple[Outcome, str]:
         """Start (or update) the legacy instruction of one MU; returns its (synthetic) id."""
-        running = self.running_legacy(start.meterable_unit_id)
+        running = self.running_legacy(start.meterable_unit_id) or self._same_legacy(
+            start
+        )
+        # A random part: nobody can cancel (and so block) a legacy start before it comes.
         instruction_id = (
             running.id
             if running is not None
-            else f"v1-{start.meterable_unit_id}-{start.start:%Y%m%dT%H%M%SZ}"
+            else f"v1-{start.meterable_unit_id}-{start.start:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
         )
         instruction = Instruction(
             id=instruction_id,
@@ -193,6 +197,19 @@ class Lifecycle:
             self._end(record, now, EndReason.STOPPED)
         self._moved(record, record.instruction.meterable_unit_ids)
         return record
+
+    def _same_legacy(self, start: LegacyStart) -> InstructionRecord | None:
+        """Return the legacy instruction this start repeats (same MU, same start), if kept."""
+        return next(
+            (
+                r
+                for r in self.records.values()
+                if r.legacy
+                and r.instruction.start == start.start
+                and start.meterable_unit_id in r.instruction.meterable_unit_ids
+            ),
+            None,
+        )
 
     def running_legacy(self, mu_id: str) -> InstructionRecord | None:
         """Return the active legacy instruction of one MU, if any."""
