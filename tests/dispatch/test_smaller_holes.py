@@ -122,3 +122,41 @@ async def test_http_base_url_raises_a_warning(harness: Harness) -> None:
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
+
+async def test_reconfigure_can_make_a_new_dispatch_key_and_url(
+    harness: Harness,
+) -> None:
+    hass, entry = harness.hass, harness.entry
+    old = dict(entry.data)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "api_token": old["api_token"],
+            "base_url": old["base_url"],
+            "regenerate_dispatch_key": True,
+        },
+    )
+    assert result["type"] == "abort"
+    assert result["reason"] == "dispatch_key_regenerated"
+    await hass.async_block_till_done()
+    new = entry.data
+    for key in ("dispatch_secret", "endpoint_id", "webhook_id"):
+        assert new[key] != old[key]
+    assert "regenerate_dispatch_key" not in new
+    assert (await harness.put(V2, instruction())).status == 401
+    new_auth = {
+        "Authorization": f"Bearer {new['dispatch_secret']}",
+        "Content-Type": "application/json",
+    }
+    resp = await harness.put(
+        f"/api/gridflex/fpp/{new['endpoint_id']}/v2/dispatch",
+        instruction(),
+        headers=new_auth,
+    )
+    assert resp.status == 200
+    resp = await harness.put(
+        f"/api/webhook/{new['webhook_id']}", instruction(id="w"), headers=new_auth
+    )
+    assert resp.status == 200
