@@ -13,6 +13,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -107,7 +108,9 @@ async def _async_resubmit(call: ServiceCall) -> ServiceResponse:
 
 def async_setup_readings_services(hass: HomeAssistant) -> None:
     """Register the readings actions (once, for every account)."""
-    hass.services.async_register(
+    # Resubmitting rewrites what FPP pays on: an administrator's action.
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_RESUBMIT_READINGS,
         _async_resubmit,
