@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN
 from .entity import account_device_info, subentry_device_info
-from .runtime import GridFlexConfigEntry
 
 
-def _expected_identifiers(entry: GridFlexConfigEntry) -> set[tuple[str, str]]:
+def _expected_identifiers(entry: ConfigEntry) -> set[tuple[str, str]]:
     """Return the identifiers of the devices this entry should have now."""
     identifiers = set(account_device_info(entry)["identifiers"])
     for subentry in entry.subentries.values():
@@ -18,7 +18,7 @@ def _expected_identifiers(entry: GridFlexConfigEntry) -> set[tuple[str, str]]:
     return identifiers
 
 
-def async_register_devices(hass: HomeAssistant, entry: GridFlexConfigEntry) -> None:
+def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """
     Create the account and sub-entry devices, and drop those of removed sub-entries.
 
@@ -45,7 +45,7 @@ def async_register_devices(hass: HomeAssistant, entry: GridFlexConfigEntry) -> N
             registry.async_remove_device(device.id)
 
 
-def is_stale_device(entry: GridFlexConfigEntry, device: dr.DeviceEntry) -> bool:
+def is_stale_device(entry: ConfigEntry, device: dr.DeviceEntry) -> bool:
     """Tell whether a device of this entry no longer stands for the account or a sub-entry."""
     ours = {ident for ident in device.identifiers if ident[0] == DOMAIN}
     return not ours & _expected_identifiers(entry)

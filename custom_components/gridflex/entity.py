@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import CONF_ACCOUNT_KIND, DOMAIN, SUBENTRY_METERABLE_UNIT, AccountKind
-from .runtime import GridFlexConfigEntry
 
 
-def account_device_info(entry: GridFlexConfigEntry) -> DeviceInfo:
+def account_device_info(entry: ConfigEntry) -> DeviceInfo:
     """Device that stands for the account itself."""
     fpp = entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
     return DeviceInfo(
@@ -22,9 +21,7 @@ def account_device_info(entry: GridFlexConfigEntry) -> DeviceInfo:
     )
 
 
-def subentry_device_info(
-    entry: GridFlexConfigEntry, subentry: ConfigSubentry
-) -> DeviceInfo:
+def subentry_device_info(entry: ConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
     """Device that stands for a Meterable Unit or a delivery point."""
     if subentry.subentry_type == SUBENTRY_METERABLE_UNIT:
         model = "Meterable Unit"
@@ -53,7 +50,7 @@ class GridFlexEntity(Entity):
     _attr_should_poll = False
 
     def __init__(
-        self, entry: GridFlexConfigEntry, subentry: ConfigSubentry | None, key: str
+        self, entry: ConfigEntry, subentry: ConfigSubentry | None, key: str
     ) -> None:
         """Name the entity after its translation key and place it on its device."""
         self._entry = entry

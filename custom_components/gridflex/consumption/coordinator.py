@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_track_point_in_utc_time
@@ -36,7 +36,6 @@ from ..const import (
     SUBENTRY_DELIVERY_POINT,
     EnergyType,
 )
-from ..runtime import GridFlexConfigEntry
 from .consent import async_follow_consent, delivery_point
 from .fetch import (
     ENEDIS_FAILED,
@@ -81,10 +80,10 @@ def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
 class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
     """Keeps one Switchgrid account's delivery points in step with Switchgrid."""
 
-    config_entry: GridFlexConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: GridFlexConfigEntry, client: SwitchgridClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: SwitchgridClient
     ) -> None:
         """Prepare, without any I/O."""
         super().__init__(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import datetime as dt
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import (
     async_track_state_change_event,
@@ -26,7 +26,6 @@ from homeassistant.util import dt as dt_util
 
 from ..api.fpp import FppClient
 from ..const import DOMAIN
-from ..runtime import GridFlexConfigEntry
 from .compute import HALF_HOUR, MINUTE, Sample, ceil_to, floor_to
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
 from .samples import (
@@ -50,7 +49,7 @@ class MeterableUnitReadings:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         subentry: ConfigSubentry,
         client: FppClient,
     ) -> None:

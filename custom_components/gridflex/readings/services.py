@@ -17,7 +17,7 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from ..const import DOMAIN
-from ..runtime import FppRuntime
+from . import ReadingsRuntime
 from .manager import MeterableUnitReadings
 from .samples import oldest_recorded, recorder_keep_days
 
@@ -48,13 +48,10 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
 def _loaded_units(hass: HomeAssistant) -> list[MeterableUnitReadings]:
     units: list[MeterableUnitReadings] = []
     for entry in hass.config_entries.async_entries(DOMAIN):
-        runtime = getattr(entry, "runtime_data", None)
-        if (
-            entry.state is ConfigEntryState.LOADED
-            and isinstance(runtime, FppRuntime)
-            and runtime.readings is not None
-        ):
-            units.extend(runtime.readings.units.values())
+        if entry.state is not ConfigEntryState.LOADED:
+            continue
+        if (readings := entry.runtime_data.flow(ReadingsRuntime)) is not None:
+            units.extend(readings.units.values())
     return units
 
 
