@@ -56,11 +56,18 @@ class DispatchEntity(GridFlexEntity):
             mu for mu, sub in runtime.meterable_units.items() if sub is subentry
         )
 
+    # The event entity writes its state from bus events, not from instruction changes.
+    _refresh_on_change = True
+
     async def async_added_to_hass(self) -> None:
         """Refresh whenever an instruction moves."""
-        self.async_on_remove(
-            self._runtime.notifier.add_listener(self.async_write_ha_state, self._mu_id)
-        )
+        await super().async_added_to_hass()
+        if self._refresh_on_change:
+            self.async_on_remove(
+                self._runtime.notifier.add_listener(
+                    self.async_write_ha_state, self._mu_id
+                )
+            )
 
     def _first(self, phase: Phase) -> InstructionRecord | None:
         found = self._runtime.lifecycle.for_mu(self._mu_id, phase)
@@ -116,9 +123,11 @@ class DispatchEventEntity(DispatchEntity, EventEntity):
     """Each ``gridflex_dispatch`` event of this MU, as an event entity."""
 
     _attr_event_types = [kind.value for kind in EventType]
+    _refresh_on_change = False
 
     async def async_added_to_hass(self) -> None:
         """Listen to this MU's bus events."""
+        await super().async_added_to_hass()
         entry_id = self._entry.entry_id
 
         @callback
