@@ -9,7 +9,7 @@ at most :data:`MAX_READINGS_PER_REQUEST` readings per request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 import datetime as dt
 from typing import Any
@@ -92,22 +92,6 @@ def _check_size(readings: Sequence[object]) -> None:
         raise ValueError(
             f"{len(readings)} readings; at most {MAX_READINGS_PER_REQUEST} per request"
         )
-
-
-def batched[T](
-    items: Iterable[T], size: int = MAX_READINGS_PER_REQUEST
-) -> Iterator[list[T]]:
-    """Split readings into request-sized lists, keeping their order."""
-    if not 1 <= size <= MAX_READINGS_PER_REQUEST:
-        raise ValueError(f"batch size must be 1..{MAX_READINGS_PER_REQUEST}")
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def accepted_count(reply: Any, sent: int) -> int:

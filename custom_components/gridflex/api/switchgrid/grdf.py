@@ -10,8 +10,6 @@ from ..errors import ContractError
 from .asks import as_float, as_text, delivery_point_id, parse_datetime
 from .models import GasDayRecord, GrdfReply, RestitutionError
 
-GRDF_REQUEST_TYPE = "GRDF_DONNEES_INFORMATIVES"
-
 
 def _record_dicts(body: Any) -> Iterator[dict[str, Any]]:
     """Every ADICT record in a reply: a list, or a list under a usual key, or per PCE."""
