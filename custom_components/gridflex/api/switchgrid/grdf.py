@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ..errors import ContractError
-from .asks import as_float, as_text, delivery_point_id, parse_datetime
+from .fields import as_float, as_text, delivery_point_id, parse_datetime
 from .models import GasDayRecord, GrdfReply, RestitutionError
 
 
