@@ -19,8 +19,8 @@ from custom_components.gridflex.api.fpp.readings import (
     accepted_count,
     energy_body,
     power_body,
-    utc_z,
 )
+from custom_components.gridflex.api.utc import utc_z
 from tests.simulators.fpp import FppSimulator
 
 T0 = dt.datetime(2026, 1, 15, 17, 1, tzinfo=dt.UTC)

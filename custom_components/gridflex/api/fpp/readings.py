@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import datetime as dt
 from typing import Any
 
+from ..utc import utc_z
+
 POWER_PATH = "readings"
 ENERGY_PATH = "readings/energy"
 MAX_READINGS_PER_REQUEST = 1440
@@ -42,17 +44,12 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
 
 
-def utc_z(moment: dt.datetime) -> str:
-    """Format an aware datetime as UTC ISO-8601 seconds with a ``Z``."""
-    return _as_utc(moment).isoformat(timespec="seconds")[:19] + "Z"
-
-
 def _stamp(moment: dt.datetime, minutes: int) -> str:
     """Format a period end, refusing one that is not on a ``minutes`` boundary."""
     utc = _as_utc(moment)
     if utc.second or utc.microsecond or utc.minute % minutes:
         raise ValueError(f"{utc_z(utc)} is not on a {minutes}-minute boundary")
-    return utc.isoformat()[:19] + "Z"
+    return utc_z(utc)
 
 
 def power_body(mu_id: str, readings: Sequence[PowerReading]) -> dict[str, Any]:
