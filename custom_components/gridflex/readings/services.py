@@ -12,11 +12,12 @@ from homeassistant.core import (
     SupportsResponse,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from ..const import DOMAIN
+from ..devices import subentry_of_device
 from . import ReadingsRuntime
 from .manager import MeterableUnitReadings
 from .samples import oldest_recorded, recorder_keep_days
@@ -58,11 +59,10 @@ def _loaded_units(hass: HomeAssistant) -> list[MeterableUnitReadings]:
 def _find_unit(hass: HomeAssistant, call: ServiceCall) -> MeterableUnitReadings:
     units = _loaded_units(hass)
     if device_id := call.data.get(ATTR_DEVICE_ID):
-        device = dr.async_get(hass).async_get(device_id)
-        identifiers = device.identifiers if device else set()
         for unit in units:
-            own = (DOMAIN, f"{unit.entry.unique_id}_{unit.subentry.unique_id}")
-            if own in identifiers:
+            if subentry_of_device(hass, unit.entry, device_id) == (
+                unit.subentry.subentry_id
+            ):
                 return unit
         raise _invalid("resubmit_unknown_device", device_id=device_id)
     if mu_id := call.data.get(ATTR_MU_ID):
