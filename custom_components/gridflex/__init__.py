@@ -15,15 +15,14 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account_kinds import ACCOUNT_SETUP
 from .const import CONF_ACCOUNT_KIND, DOMAIN
-from .consumption import async_setup_consumption_services
 from .devices import async_register_devices, is_stale_device
 from .migration import (
     async_migrate_entry as async_migrate_gridflex_entry,
     forget_removed_entry,
     update_duplicate_issue,
 )
-from .readings.services import async_setup_readings_services
 from .runtime import GridFlexConfigEntry
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -37,8 +36,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register GridFlex's actions, once for every account."""
-    async_setup_readings_services(hass)
-    async_setup_consumption_services(hass)
+    async_setup_services(hass)
     return True
 
 

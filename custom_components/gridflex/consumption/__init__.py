@@ -7,21 +7,18 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import voluptuous as vol
 
-from ..const import (
-    ATTR_CONFIG_ENTRY_ID,
-    CONF_ACCOUNT_KIND,
-    DOMAIN,
-    SERVICE_REFRESH_CONSUMPTION,
-    AccountKind,
-)
+from ..const import ATTR_CONFIG_ENTRY_ID, CONF_ACCOUNT_KIND, DOMAIN, AccountKind
 from .flow import ConsumptionRuntime, async_setup_consumption, consumption_coordinator
 
 __all__ = [
+    "REFRESH_CONSUMPTION_SCHEMA",
     "ConsumptionRuntime",
+    "async_refresh_consumption",
     "async_setup_consumption",
-    "async_setup_consumption_services",
     "consumption_coordinator",
 ]
+
+REFRESH_CONSUMPTION_SCHEMA = vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): str})
 
 
 def _loaded_switchgrid_entries(hass: HomeAssistant) -> list[ConfigEntry]:
@@ -32,7 +29,7 @@ def _loaded_switchgrid_entries(hass: HomeAssistant) -> list[ConfigEntry]:
     ]
 
 
-async def _async_refresh_consumption(call: ServiceCall) -> None:
+async def async_refresh_consumption(call: ServiceCall) -> None:
     """Refresh consents and data now, for one Switchgrid account or all of them."""
     hass = call.hass
     entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
@@ -74,13 +71,3 @@ async def _async_refresh_consumption(call: ServiceCall) -> None:
                     "error": str(coordinator.last_exception),
                 },
             )
-
-
-def async_setup_consumption_services(hass: HomeAssistant) -> None:
-    """Register the ``gridflex.refresh_consumption`` action."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_REFRESH_CONSUMPTION,
-        _async_refresh_consumption,
-        schema=vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): str}),
-    )

@@ -1,16 +1,11 @@
-"""The ``gridflex.resubmit_readings`` action: recompute a window from the recorder and resend it."""
+"""The ``gridflex.resubmit_readings`` action (registered by the root services.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import (
-    HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-)
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
@@ -79,7 +74,8 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return dt_util.as_utc(moment)
 
 
-async def _async_resubmit(call: ServiceCall) -> ServiceResponse:
+async def async_resubmit_readings(call: ServiceCall) -> ServiceResponse:
+    """Recompute a window of one MU's readings from the recorder and queue them again."""
     hass = call.hass
     unit = _find_unit(hass, call)
     start = _as_utc(call.data[ATTR_START])
@@ -100,14 +96,3 @@ async def _async_resubmit(call: ServiceCall) -> ServiceResponse:
         )
     queued = await unit.async_resubmit(start, end)
     return {"mu_id": unit.config.mu_id, "queued": queued}
-
-
-def async_setup_readings_services(hass: HomeAssistant) -> None:
-    """Register the readings actions (once, for every account)."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_RESUBMIT_READINGS,
-        _async_resubmit,
-        schema=RESUBMIT_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )
