@@ -46,7 +46,7 @@ class ConsumptionRuntime:
         """Nothing waits for the entities: the first refresh starts at setup."""
 
     async def async_unload(self) -> None:
-        """Stop the refresh timer."""
+        """Stop the consent checks (the coordinator shuts its refreshes down itself)."""
         self.coordinator.async_cancel_timer()
 
 
@@ -59,11 +59,19 @@ async def async_setup_consumption(
     await coordinator.async_load()
     consumption = ConsumptionRuntime(coordinator=coordinator)
     entry.async_on_unload(consumption.async_unload)
+    # The coordinator schedules refreshes only while someone listens: statistics must
+    # keep coming even when every entity of the account is disabled.
+    entry.async_on_unload(coordinator.async_add_listener(_keep_refreshing))
     # The first refresh (a backfill of up to 3 years) must not hold up HA's start.
     entry.async_create_background_task(
         hass, coordinator.async_refresh(), "gridflex consumption first refresh"
     )
     return consumption
+
+
+@callback
+def _keep_refreshing() -> None:
+    """Listen for nothing: being a listener keeps the refreshes scheduled."""
 
 
 def consumption_coordinator(entry: ConfigEntry) -> ConsumptionCoordinator | None:
