@@ -16,6 +16,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, Platform
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 
 from ..entity import GridFlexEntity
@@ -35,7 +36,12 @@ class ReadingsEntity(GridFlexEntity):
 
     async def async_added_to_hass(self) -> None:
         """Follow the manager's changes."""
-        self.async_on_remove(self.unit.async_add_listener(self.async_write_ha_state))
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, self.unit.signal, self.async_write_ha_state
+            )
+        )
 
 
 class LastReadingSentSensor(ReadingsEntity, SensorEntity):
