@@ -14,7 +14,6 @@ from homeassistant.config_entries import (
     ConfigSubentryFlow,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -32,6 +31,7 @@ from .api.switchgrid import (
     DEFAULT_SWITCHGRID_BASE_URL,
     SwitchgridClient,
 )
+from .clients import fpp_client, switchgrid_client
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
@@ -113,17 +113,11 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
         """Make one real call with the token; return form errors (empty when it works)."""
-        session = async_get_clientsession(self.hass)
-        client: FppClient | SwitchgridClient
-        if kind == AccountKind.FPP:
-            client = FppClient(session, data[CONF_API_TOKEN], data[CONF_BASE_URL])
-        else:
-            client = SwitchgridClient(
-                session,
-                data[CONF_API_TOKEN],
-                data[CONF_BASE_URL],
-                test_mode=data.get(CONF_TEST_MODE, False),
-            )
+        client: FppClient | SwitchgridClient = (
+            fpp_client(self.hass, data)
+            if kind == AccountKind.FPP
+            else switchgrid_client(self.hass, data)
+        )
         try:
             await client.async_validate_token()
         except AuthError:
