@@ -93,6 +93,10 @@ def _day_prefix(day: int) -> str:
     )
 
 
+# ``HH:MM:00Z`` of each minute of a day.
+_MINUTES_OF_DAY = tuple(f"{m // 60:02d}:{m % 60:02d}:00Z" for m in range(1440))
+
+
 def _encode(
     mu_id: str, field: str, minutes: int, readings: Sequence[tuple[int, float]]
 ) -> bytes:
@@ -104,23 +108,29 @@ def _encode(
     """
     _check_size(readings)
     period = minutes * 60
+    isfinite = math.isfinite
     parts = []
+    day = -1
+    head = ""
     for when, value in readings:
-        if when % period:
-            raise ValueError(
-                f"{utc_z(dt.datetime.fromtimestamp(when, dt.UTC))}"
-                f" is not on a {minutes}-minute boundary"
-            )
-        if not math.isfinite(value):
-            raise ValueError(f"{value} is not a number FPP takes")
-        day, second = divmod(int(when), 86400)
-        hour, second = divmod(second, 3600)
+        if when % period or not isfinite(value):
+            raise ValueError(_refusal(when, value, minutes))
+        if when // 86400 != day:
+            day = int(when // 86400)
+            head = f'{{"timestamp":"{_day_prefix(day)}'
         parts.append(
-            f'{{"timestamp":"{_day_prefix(day)}{hour:02d}:{second // 60:02d}:00Z",'
+            f'{head}{_MINUTES_OF_DAY[int(when % 86400) // 60]}",'
             f'"{field}":{round(value, DECIMALS)!r}}}'
         )
-    head = f'{{"meterable_unit_id":{json.dumps(mu_id)},"readings":['
-    return (head + ",".join(parts) + "]}").encode()
+    body = f'{{"meterable_unit_id":{json.dumps(mu_id)},"readings":['
+    return (body + ",".join(parts) + "]}").encode()
+
+
+def _refusal(when: int, value: float, minutes: int) -> str:
+    if not math.isfinite(value):
+        return f"{value} is not a number FPP takes"
+    moment = utc_z(dt.datetime.fromtimestamp(when, dt.UTC))
+    return f"{moment} is not on a {minutes}-minute boundary"
 
 
 def encode_power_body(mu_id: str, readings: Sequence[tuple[int, float]]) -> bytes:
