@@ -37,12 +37,7 @@ from ..const import (
     EnergyType,
 )
 from .consent import async_follow_consent, delivery_point
-from .fetch import (
-    ENEDIS_FAILED,
-    GRDF_ERROR,
-    async_refresh_electricity,
-    async_refresh_gas,
-)
+from .fetch import async_refresh_point, data_error_kind
 from .issues import raise_data_issue, update_consent_issue
 from .models import ConsumptionData, PendingOrder, PointState
 from .statistics_rules import PARIS
@@ -193,25 +188,17 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                 state = self._point_state(sub)
                 if state.ask is None or state.ask.status != AskStatus.ACCEPTED:
                     continue
-                refresh = (
-                    async_refresh_gas
-                    if state.energy_type == EnergyType.GAS
-                    else async_refresh_electricity
-                )
                 try:
-                    pending |= await refresh(self.hass, self.client, sub, state, now)
+                    pending |= await async_refresh_point(
+                        self.hass, self.client, sub, state, now
+                    )
                 except NotAvailableError as err:
                     LOGGER.debug("Data of %s not available yet: %s", state.point, err)
                 except (RejectedError, ContractError) as err:
                     # This point's request or reply is at fault: show it, keep the others going.
                     message = getattr(err, "detail", None) or str(err)
                     state.last_error = message
-                    kind = (
-                        GRDF_ERROR
-                        if state.energy_type == EnergyType.GAS
-                        else ENEDIS_FAILED
-                    )
-                    raise_data_issue(self.hass, kind, sub, message)
+                    raise_data_issue(self.hass, data_error_kind(state), sub, message)
         except AuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
