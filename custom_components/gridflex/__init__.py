@@ -22,8 +22,10 @@ from .const import (
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
     CONF_BASE_URL,
+    CONF_CLOUDHOOK_URL,
     CONF_EVENTS_URL,
     CONF_TEST_MODE,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     LOGGER,
     AccountKind,
@@ -31,6 +33,7 @@ from .const import (
 from .consumption import async_setup_consumption, async_setup_consumption_services
 from .devices import async_register_devices, is_stale_device
 from .dispatch import async_setup_dispatch, async_start_dispatch
+from .dispatch.cloud import async_delete_cloudhook
 from .migration import (
     async_migrate_entry as async_migrate_gridflex_entry,
     forget_removed_entry,
@@ -39,9 +42,11 @@ from .migration import (
 from .readings import async_setup_readings
 from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .words import async_load_words
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CALENDAR,
     Platform.EVENT,
     Platform.SENSOR,
@@ -54,6 +59,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register GridFlex's actions, once for every account."""
     async_setup_readings_services(hass)
     async_setup_consumption_services(hass)
+    await async_load_words(hass)
     return True
 
 
@@ -146,8 +152,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> None:
-    """Forget what an account left behind in other accounts' repairs."""
+    """Forget what an account left behind in other accounts' repairs; delete its Cloud address."""
     forget_removed_entry(hass, entry)
+    if entry.data.get(CONF_CLOUDHOOK_URL):
+        await async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
 
 
 async def async_remove_config_entry_device(

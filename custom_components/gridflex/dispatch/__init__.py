@@ -20,13 +20,16 @@ from ..const import (
     SUBENTRY_METERABLE_UNIT,
 )
 from ..runtime import GridFlexConfigEntry
+from .cloud import async_listen_cloud_login
 from .control import DeviceControl
 from .endpoint import ENDPOINTS, DispatchView, async_handle
+from .endpoint_check import DispatchCheckView, auth_check
 from .inbound_log import InboundLog
 from .lifecycle import Lifecycle
 from .notify import DispatchNotifier
 from .persistence import DispatchStore
-from .records import InstructionRecord
+from .reachability import async_update_reachability_issues
+from .records import InstructionRecord, Phase
 
 PRUNE_INTERVAL = dt.timedelta(hours=6)
 
@@ -112,7 +115,13 @@ async def async_setup_dispatch(
     store = DispatchStore(hass, entry.entry_id, _snapshot)
     runtime = DispatchRuntime(hass, entry, units, notifier, lifecycle, store)
     records, control, unknown = await store.async_load()
-    runtime.control = DeviceControl(hass, units, control, store.schedule_save)
+    runtime.control = DeviceControl(
+        hass,
+        units,
+        control,
+        store.schedule_save,
+        lambda mu: ", ".join(r.id for r in lifecycle.for_mu(mu, Phase.ACTIVE)),
+    )
     runtime.unknown_meterable_units = set(unknown)
     runtime.saved_records = records
 
@@ -147,10 +156,15 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
     if endpoints is None:
         endpoints = hass.data[ENDPOINTS] = {}
         hass.http.register_view(DispatchView())
+        hass.http.register_view(DispatchCheckView())
     endpoint_id = entry.data[CONF_ENDPOINT_ID]
     endpoints[endpoint_id] = runtime
 
     async def _webhook(hass: HomeAssistant, webhook_id: str, request: Any) -> Any:
+        if (
+            request.method == "GET"
+        ):  # the auth-only check (a cloudhook forwards it here)
+            return auth_check(runtime, request)
         return await async_handle(runtime, request, None)
 
     webhook.async_register(
@@ -160,7 +174,7 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
         entry.data[CONF_WEBHOOK_ID],
         _webhook,
         local_only=False,
-        allowed_methods=("PUT", "POST"),
+        allowed_methods=("PUT", "POST", "GET"),
     )
 
     async def _stop() -> None:
@@ -173,3 +187,11 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
         await runtime.store.async_flush()
 
     entry.async_on_unload(_stop)
+
+    async_update_reachability_issues(hass, entry)
+
+    @callback
+    def _cloud_connected() -> None:
+        async_update_reachability_issues(hass, entry)
+
+    entry.async_on_unload(async_listen_cloud_login(hass, _cloud_connected))

@@ -39,6 +39,7 @@ from ..const import (
     LOGGER,
     ControlAction,
 )
+from ..words import say
 
 EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
@@ -58,15 +59,25 @@ class DeviceControl:
         meterable_units: dict[str, ConfigSubentry],
         saved: dict[str, Any],
         on_change: Callable[[], None],
+        dispatch_of: Callable[[str], str],
     ) -> None:
-        """Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``."""
+        """
+        Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``.
+
+        ``dispatch_of`` names the instructions that dispatch an MU now, for the logbook.
+        """
         self._hass = hass
         self._units = meterable_units
         self.applied: dict[str, dict[str, Any]] = {
-            mu: {"prior": dict(v["prior"]), "overridden": list(v["overridden"])}
+            mu: {
+                "prior": dict(v["prior"]),
+                "overridden": list(v["overridden"]),
+                "dispatch": v.get("dispatch", mu),
+            }
             for mu, v in saved.items()
         }
         self._on_change = on_change
+        self._dispatch_of = dispatch_of
         self._desired: set[str] = set(self.applied)
         self._locks: dict[str, asyncio.Lock] = {}
         self._contexts: set[str] = set()
@@ -102,7 +113,24 @@ class DeviceControl:
                 else:
                     await self._restore(mu)
 
-    async def _call(self, entity_id: str, turn_on: bool) -> None:
+    @callback
+    def _log(self, entity_id: str, key: str, dispatch: str) -> None:
+        """Write a logbook line on the controlled entity, naming it as people see it."""
+        state = self._hass.states.get(entity_id)
+        name = state.name if state is not None else entity_id
+        message = say(self._hass, key, dispatch=dispatch)
+        LOGGER.debug("%s %s", entity_id, message)
+        self._hass.bus.async_fire(
+            EVENT_LOGBOOK_ENTRY,
+            {
+                "name": name,
+                "message": message,
+                "domain": DOMAIN,
+                "entity_id": entity_id,
+            },
+        )
+
+    async def _call(self, entity_id: str, turn_on: bool) -> bool:
         context = Context()
         self._contexts.add(context.id)
         domain = entity_id.split(".", 1)[0]
@@ -121,6 +149,8 @@ class DeviceControl:
                 entity_id,
                 err,
             )
+            return False
+        return True
 
     async def _apply(self, mu: str) -> None:
         turn_on = not self._turns_off(mu)
@@ -128,12 +158,16 @@ class DeviceControl:
         for entity_id in self._entities(mu):
             state = self._hass.states.get(entity_id)
             prior[entity_id] = state.state if state else None
-        self.applied[mu] = {"prior": prior, "overridden": []}
+        dispatch = self._dispatch_of(mu) or mu
+        self.applied[mu] = {"prior": prior, "overridden": [], "dispatch": dispatch}
         self._watch(mu)
         self._on_change()
         for entity_id in prior:
-            if _is_on(self._hass.states.get(entity_id)) is not turn_on:
-                await self._call(entity_id, turn_on)
+            if _is_on(
+                self._hass.states.get(entity_id)
+            ) is not turn_on and await self._call(entity_id, turn_on):
+                key = "control_turned_on" if turn_on else "control_turned_off"
+                self._log(entity_id, key, dispatch)
         LOGGER.info("Dispatch control of %s applied to %s", mu, ", ".join(prior))
 
     async def _restore(self, mu: str) -> None:
@@ -155,7 +189,9 @@ class DeviceControl:
             )
             if was_on is None or _is_on(self._hass.states.get(entity_id)) is was_on:
                 continue
-            await self._call(entity_id, was_on)
+            if await self._call(entity_id, was_on):
+                key = "control_back_on" if was_on else "control_back_off"
+                self._log(entity_id, key, applied["dispatch"])
 
     def _watch(self, mu: str) -> None:
         target_on = not self._turns_off(mu)
@@ -177,17 +213,7 @@ class DeviceControl:
                 return
             overridden.append(entity_id)
             self._on_change()
-            message = f"changed by hand during the dispatch of {mu}; GridFlex leaves it as it is"
-            LOGGER.info("%s %s", entity_id, message)
-            self._hass.bus.async_fire(
-                EVENT_LOGBOOK_ENTRY,
-                {
-                    "name": "GridFlex",
-                    "message": message,
-                    "domain": DOMAIN,
-                    "entity_id": entity_id,
-                },
-            )
+            self._log(entity_id, "control_by_hand", self.applied[mu]["dispatch"])
 
         self._watchers[mu] = async_track_state_change_event(
             self._hass, self._entities(mu), _changed
