@@ -7,7 +7,6 @@ from typing import Any
 from homeassistant.core import Event, HomeAssistant
 import pytest
 
-
 from .bodies import instruction
 from .conftest import V1_START, V2, Harness
 
