@@ -17,8 +17,10 @@ from homeassistant.core import HomeAssistant, callback
 from ..const import LOGGER
 
 
-def _cloud() -> Any:
-    """HA's cloud component, or None where its library is not installed."""
+def _cloud(hass: HomeAssistant) -> Any:
+    """HA's cloud component when it is set up, else None (it is not imported otherwise)."""
+    if "cloud" not in hass.config.components:
+        return None
     try:
         from homeassistant.components import cloud
     except (
@@ -31,7 +33,7 @@ def _cloud() -> Any:
 @callback
 def cloud_ready(hass: HomeAssistant) -> bool:
     """Whether Cloud is logged in with an active subscription (a cloudhook can be created)."""
-    cloud = _cloud()
+    cloud = _cloud(hass)
     return bool(
         cloud is not None
         and cloud.async_is_logged_in(hass)
@@ -43,7 +45,7 @@ async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | 
     """Create the cloudhook of a webhook; None when Cloud is not ready or refuses."""
     if not cloud_ready(hass):
         return None
-    cloud = _cloud()
+    cloud = _cloud(hass)
     try:
         url: str = await cloud.async_create_cloudhook(hass, webhook_id)
     except (cloud.CloudNotAvailable, cloud.CloudNotConnected) as err:
@@ -57,8 +59,11 @@ async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | 
 
 async def async_delete_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:
     """Delete the cloudhook of a webhook; nothing to do when Cloud is gone."""
-    cloud = _cloud()
-    if cloud is None:  # pragma: no cover - see _cloud
+    cloud = _cloud(hass)
+    if cloud is None:
+        LOGGER.warning(
+            "Home Assistant Cloud is not set up: delete the webhook address in Cloud's settings"
+        )
         return
     try:
         await cloud.async_delete_cloudhook(hass, webhook_id)
@@ -73,8 +78,8 @@ def async_listen_cloud_login(
     hass: HomeAssistant, on_connected: Callable[[], None]
 ) -> Callable[[], None]:
     """Call ``on_connected`` each time Cloud connects; returns the remover."""
-    cloud = _cloud()
-    if cloud is None:  # pragma: no cover - see _cloud
+    cloud = _cloud(hass)
+    if cloud is None:
         return lambda: None
 
     @callback

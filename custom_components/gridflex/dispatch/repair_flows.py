@@ -23,6 +23,12 @@ class CloudhookRepairFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> FlowResult:
+        """Start with the explanation (``user_input`` here is the issue, not an answer)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> FlowResult:
         """Explain what a cloudhook is; create it on submit."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None or entry.domain != DOMAIN:
@@ -34,7 +40,7 @@ class CloudhookRepairFlow(RepairsFlow):
             self._url = url
             return await self.async_step_created()
         return self.async_show_form(
-            step_id="init",
+            step_id="confirm",
             data_schema=vol.Schema({}),
             description_placeholders={"account": entry.title},
         )
