@@ -51,7 +51,7 @@ CLOUD_HELPERS = {
 }
 
 
-class CloudNotAvailable(Exception):
+class CloudNotAvailable(Exception):  # noqa: N818 - named as in Home Assistant
     """Stand-in of HA's exception."""
 
 
