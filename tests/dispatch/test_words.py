@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
@@ -10,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.gridflex.words import async_load_words
+from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID
 
 from .bodies import instruction
 from .conftest import V2, Harness
@@ -150,3 +152,20 @@ async def test_reload_does_not_announce_the_restored_event_again(
         and e.data["new_state"].state != "unavailable"
     ]
     assert shown == []
+
+
+async def test_debug_log_tells_each_instruction_and_reply_without_secrets(
+    london: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, "custom_components.gridflex")
+    await london.put(V2, instruction())
+    await london.put(V2, instruction(), headers={"X-API-Key": "wrong"})
+    said = "\n".join(
+        r.getMessage() for r in caplog.records if r.name.startswith("custom_components")
+    )
+    assert "Instruction 7c3e0f5e (instructed) for MU-1001, MU-1002: HTTP 200" in said
+    assert "Dispatch request PUT v2/dispatch answered HTTP 200" in said
+    assert "Dispatch request PUT v2/dispatch answered HTTP 401 (unauthorized)" in said
+    assert "Dispatch received: instruction 7c3e0f5e, MU MU-1001" in said
+    for secret in (DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID):
+        assert secret not in said

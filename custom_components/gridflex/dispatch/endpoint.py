@@ -159,6 +159,15 @@ async def async_handle(
             "detail": "internal fault, retry shortly",
         }
         headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    LOGGER.debug(
+        "Dispatch request %s %s answered HTTP %s%s",
+        request.method,
+        path.value if path else "webhook",
+        int(status),
+        f" ({payload['error']})"
+        if isinstance(payload, dict) and "error" in payload
+        else "",
+    )
     runtime.inbound.add(
         method=request.method,
         path=request.path,
