@@ -170,6 +170,7 @@ def fpp_account_answers(fpp_url: str) -> dict[str, Any]:
         "user": "fpp",
         "fpp": {"account_id": "demo-site", "api_token": FPP_TOKEN, "base_url": fpp_url},
         "fpp_endpoint": {},
+        "fpp_endpoint_private": {},  # the demo listens on 127.0.0.1: FPP could not reach it
     }
 
 
