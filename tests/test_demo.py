@@ -30,9 +30,9 @@ def demo() -> Iterator[Any]:
     """The demo's Python helpers, imported as ``scripts/demo`` runs them."""
     sys.path.insert(0, str(SCRIPTS))
     try:
-        import demo_config  # noqa: PLC0415
-        import demo_ha  # noqa: PLC0415
-        import demo_setup  # noqa: PLC0415
+        import demo_config
+        import demo_ha
+        import demo_setup
 
         yield demo_setup, demo_config, demo_ha
     finally:
@@ -42,6 +42,7 @@ def demo() -> Iterator[Any]:
 async def test_demo_setup_and_check_pass(
     hass: HomeAssistant,
     demo: Any,
+    *,
     fpp_sim: FppSimulator,
     switchgrid_sim: SwitchgridSimulator,
     hass_client: ClientSessionGenerator,
