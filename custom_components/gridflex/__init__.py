@@ -42,7 +42,7 @@ from .migration import (
 from .readings import async_setup_readings
 from .readings.services import async_setup_readings_services
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
-from .words import async_load_words
+from .words import async_follow_language, async_load_words
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -60,6 +60,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_readings_services(hass)
     async_setup_consumption_services(hass)
     await async_load_words(hass)
+    async_follow_language(hass)
     return True
 
 

@@ -7,7 +7,8 @@ integrations for free text with placeholders) and are cached at setup, so callba
 
 from __future__ import annotations
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import translation
 
 from .const import DOMAIN
@@ -19,6 +20,17 @@ async def async_load_words(hass: HomeAssistant) -> None:
     """Cache GridFlex's sentences in Home Assistant's language, and in English as a fallback."""
     for language in dict.fromkeys((hass.config.language, "en")):
         await translation.async_get_translations(hass, language, CATEGORY, [DOMAIN])
+
+
+@callback
+def async_follow_language(hass: HomeAssistant) -> None:
+    """Load the sentences again when the user changes Home Assistant's language."""
+
+    async def _changed(event: Event) -> None:
+        if "language" in event.data:
+            await async_load_words(hass)
+
+    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _changed)
 
 
 @callback

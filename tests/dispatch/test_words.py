@@ -10,7 +10,6 @@ from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.gridflex.words import async_load_words
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID
 
 from .bodies import instruction
@@ -108,8 +107,8 @@ async def test_calendar_event_in_words(london: Harness) -> None:
 
 async def test_french(london: Harness) -> None:
     hass: HomeAssistant = london.hass
-    hass.config.language = "fr"
-    await async_load_words(hass)
+    await hass.config.async_update(language="fr")
+    await hass.async_block_till_done()
     book = async_capture_events(hass, "logbook_entry")
     await london.put(V2, instruction())
     assert lines(book) == [
