@@ -114,11 +114,11 @@ async def capture(
 
 
 async def send_dispatches(
-    session: aiohttp.ClientSession, portal: dict[str, str]
+    session: aiohttp.ClientSession, portal: dict[str, str], tag: str
 ) -> None:
     """One instruction that runs now and one that is cancelled, as FPP would send them."""
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    stamp = int(now.timestamp())
+    stamp = f"{tag}-{int(now.timestamp())}"
     headers = {
         "Authorization": f"Bearer {portal['secret']}",
         "Content-Type": "application/json",
@@ -160,8 +160,6 @@ async def run(args: argparse.Namespace) -> None:
         ha = HomeAssistantApi(session, args.url)
         await ha.wait_until_up(args.timeout)
         await ha.login(state["username"], state["password"])
-        if not args.no_dispatch:
-            await send_dispatches(session, state["fpp_portal"])
         (devices,) = await ha.ws({"type": "config/device_registry/list"})
         registry = (await ha.ws({"type": "config/entity_registry/list"}))[0]
         account = next(d for d in devices if d["name"] == "FPP demo-site")
@@ -181,7 +179,17 @@ async def run(args: argparse.Namespace) -> None:
             ("notifications", "/config/devices/dashboard"),
         ]
         for language in args.languages:
+            # Entity names and GridFlex's sentences follow Home Assistant's language: switch it,
+            # reload the accounts, then make something happen in that language.
             await ha.ws({"type": "config/core/update", "language": language})
+            for entry in await ha.entries(DOMAIN):
+                await ha.request(
+                    "POST",
+                    f"/api/config/config_entries/entry/{entry['entry_id']}/reload",
+                )
+            await asyncio.sleep(5)
+            if not args.no_dispatch:
+                await send_dispatches(session, state["fpp_portal"], language)
             await ha.request(
                 "POST", "/api/services/button/press", {"entity_id": button}
             )
