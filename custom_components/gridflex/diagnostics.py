@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import (
     CONF_API_TOKEN,
+    CONF_CLOUDHOOK_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_HOLDER_NAME,
@@ -20,13 +21,14 @@ from .dispatch.diagnostics import dispatch_diagnostics
 from .readings.diagnostics import readings_diagnostics
 from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
-# Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
+# Credentials, and the ids and Cloud address that make the inbound endpoint's URL; the holder's name
 # and street are personal data that a shared diagnostics file does not need.
 TO_REDACT = {
     CONF_API_TOKEN,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_WEBHOOK_ID,
+    CONF_CLOUDHOOK_URL,
     CONF_HOLDER_NAME,
     CONF_STREET,
     "token",
