@@ -171,7 +171,7 @@ async def _add_subentry(
     last = steps[-1]
     if last["type"] == "create_entry":
         print(f"  added {label} to {entry['title']}")
-    elif last.get("reason") != "already_configured":
+    elif last.get("reason") not in ("already_configured", "mu_in_use", "point_in_use"):
         raise DemoError(f"adding {label} stopped: {last}")
 
 
