@@ -46,8 +46,8 @@ from custom_components.gridflex.readings.queue import (
     UploadResult,
 )
 from custom_components.gridflex.readings.samples import (
+    async_recorded_counter,
     async_recorded_states,
-    energy_sample,
     merge,
     power_sample,
 )
@@ -157,13 +157,8 @@ def recorder_history(hass: HomeAssistant) -> History:
         power_states = await async_recorded_states(
             hass, power_entity(index), begin, end
         )
-        energy_states = await async_recorded_states(
-            hass, energy_entity(index), begin, end
-        )
-        return (
-            merge([power_sample(s, 1.0) for s in power_states]),
-            merge([energy_sample(s) for s in energy_states]),
-        )
+        energy = await async_recorded_counter(hass, energy_entity(index), begin, end)
+        return merge([power_sample(s, 1.0) for s in power_states]), energy
 
     return read
 

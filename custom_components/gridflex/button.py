@@ -1,12 +1,12 @@
-"""button platform: each flow contributes its buttons here."""
+"""binary sensor platform: each flow of the account contributes its entities here."""
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .dispatch.check_button import dispatch_buttons
-from .runtime import GridFlexConfigEntry
+from .runtime import GridFlexConfigEntry, async_add_flow_entities
 
 PARALLEL_UPDATES = 1
 
@@ -17,4 +17,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the button entities of this account's flows."""
-    async_add_entities(dispatch_buttons(entry))
+    async_add_flow_entities(entry, Platform.BUTTON, async_add_entities)

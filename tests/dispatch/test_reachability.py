@@ -33,6 +33,7 @@ from custom_components.gridflex.const import (
     DOMAIN,
 )
 from custom_components.gridflex.dispatch.endpoint_url import is_private_url
+from custom_components.gridflex.dispatch.flow import DispatchFlow
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
 from tests.helpers import async_setup_repairs
 from tests.simulators.fpp import FppSimulator
@@ -238,6 +239,31 @@ async def test_cloud_user_gets_a_cloudhook_kept_across_restarts_and_deleted_with
     assert fake_cloud.deleted == fake_cloud.created
 
 
+async def test_a_new_dispatch_key_moves_the_cloudhook_to_the_new_webhook(
+    hass: HomeAssistant, fpp_sim: FppSimulator, fake_cloud: FakeCloud
+) -> None:
+    """Reconfigure's new key, endpoint id and webhook id: the old Cloud address goes too."""
+    entry = await add_fpp(hass, fpp_sim, cloudhook_url=HOOK)
+    old_webhook = entry.data[CONF_WEBHOOK_ID]
+    fake_cloud.hook = "https://hooks.nabu.casa/gAAAA-new"
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "api_token": fpp_sim.token,
+            "base_url": fpp_sim.url,
+            "regenerate_dispatch_key": True,
+        },
+    )
+    assert result["reason"] == "dispatch_key_regenerated"
+    await hass.async_block_till_done()
+    new_webhook = entry.data[CONF_WEBHOOK_ID]
+    assert new_webhook != old_webhook
+    assert fake_cloud.deleted == [old_webhook]
+    assert fake_cloud.created == [new_webhook]
+    assert entry.data[CONF_CLOUDHOOK_URL] == "https://hooks.nabu.casa/gAAAA-new"
+
+
 async def test_removal_without_cloud_only_warns(
     hass: HomeAssistant, fpp_sim: FppSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -400,11 +426,13 @@ async def test_check_request_only_authenticates(
         resp = await http.get(path, headers={"X-API-Key": "wrong"})
         assert resp.status == 401, path
         assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    # An unknown endpoint id gets the same 401 as a wrong key (nothing to probe for).
     resp = await http.get("/api/gridflex/fpp/unknown/check", headers=AUTH)
-    assert resp.status == 404
+    assert resp.status == 401
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
     await hass.async_block_till_done()
     assert events == []
-    assert not list(entry.runtime_data.dispatch.lifecycle.records.values())
+    assert not entry.runtime_data.flow(DispatchFlow).runtime.lifecycle.records
 
 
 def notification(hass: HomeAssistant, entry: MockConfigEntry) -> str:

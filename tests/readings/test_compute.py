@@ -112,26 +112,43 @@ def test_counter_is_interpolated_linearly_at_boundaries() -> None:
     )
     # Counter at 17:00 = 11.0 (between 10 @16:50 and 12 @17:10); at 17:30 = 12.5.
     assert [r.value for r in readings] == pytest.approx([1.5])
-    assert ref == CounterRef(ts(17, 30), pytest.approx(12.5))
+    # Carried on from the last counted sample at or before 17:30.
+    assert ref == CounterRef(ts(17, 10), 12.0, int(ts(17, 30)))
+    more, ref2 = half_hour_energy_from_counter(
+        samples, int(ts(17, 30)), int(ts(18, 0)), ref
+    )
+    assert more == []  # no sample at or after 18:00 yet: it waits
+    assert ref2 == ref
+    samples.append((ts(18, 10), 13.0))
     more, ref2 = half_hour_energy_from_counter(
         samples, int(ts(17, 30)), int(ts(18, 0)), ref
     )
     assert [r.value for r in more] == pytest.approx([0.5])
-    assert ref2 == CounterRef(ts(18, 0), 13.0)
+    assert ref2 == CounterRef(ts(17, 50), 13.0, int(ts(18, 0)))
 
 
-def test_counter_without_a_later_sample_holds_and_carries_over() -> None:
-    # Live: at the boundary the counter has not moved since 17:10; it holds at 12.
+def test_half_hour_waits_for_a_sample_at_or_after_its_end() -> None:
+    # A slow counter (every 20 minutes): nothing is held flat, nothing extrapolated.
     samples = [(ts(16, 50), 10.0), (ts(17, 10), 12.0)]
     first, ref = half_hour_energy_from_counter(samples, int(ts(17, 0)), int(ts(17, 30)))
-    assert [r.value for r in first] == pytest.approx([1.0])
-    assert ref == CounterRef(ts(17, 30), 12.0)
-    samples.append((ts(17, 40), 13.0))
-    second, _ = half_hour_energy_from_counter(
-        samples, int(ts(17, 30)), int(ts(18, 0)), ref
+    assert first == []
+    assert ref == CounterRef(ts(16, 50), 10.0, int(ts(17, 0)))
+    samples.append((ts(17, 30), 13.0))  # exactly at the end closes it
+    second, ref = half_hour_energy_from_counter(
+        samples, int(ts(17, 0)), int(ts(18, 0)), ref
     )
-    # Nothing lost, nothing counted twice: 11 -> 13 over both windows.
-    assert [r.value for r in second] == pytest.approx([1.0])
+    assert [(utc(r.end), r.value) for r in second] == [
+        (utc(ts(17, 30)), pytest.approx(2.0))
+    ]
+    assert ref == CounterRef(ts(17, 30), 13.0, int(ts(17, 30)))
+
+
+def test_constant_power_from_a_counter_every_7_minutes_is_exact() -> None:
+    # 3 kW for hours, counter in kWh every 7 minutes: every half-hour is 1.5 kWh.
+    start = ts(10, 58)
+    samples = [(start + 420 * i, round(100 + 0.35 * i, 2)) for i in range(40)]
+    readings, _ = half_hour_energy_from_counter(samples, int(ts(11, 0)), int(ts(15, 0)))
+    assert [round(r.value, 3) for r in readings] == [1.5] * 8
 
 
 def test_counter_reset_counts_from_zero_and_glitch_is_ignored() -> None:
@@ -142,71 +159,99 @@ def test_counter_reset_counts_from_zero_and_glitch_is_ignored() -> None:
         (ts(17, 40), 2.0),
         (ts(17, 45), 1.9),  # glitch: ignored
         (ts(17, 50), 1.95),  # still below 2.0: ignored
-        (ts(17, 55), 2.5),  # passes 2.0 again: +0.5
+        (ts(17, 55), 2.5),  # passes 2.0 again: +0.5 spread from 17:40
+        (ts(18, 0), 2.5),
     ]
     readings, ref = half_hour_energy_from_counter(
         samples, int(ts(17, 0)), int(ts(18, 0))
     )
     # +1 and the reset's +0.5 before 17:30; 0.5 -> 2.0 spread over 17:20-17:40; +0.5.
     assert [r.value for r in readings] == pytest.approx([2.25, 1.25])
-    assert ref == CounterRef(ts(18, 0), 2.5)
+    assert ref == CounterRef(ts(18, 0), 2.5, int(ts(18, 0)))
 
 
-def test_counter_unknown_time_contributes_nothing() -> None:
+@pytest.mark.parametrize(
+    ("before", "after", "reset"),
+    [(1.39, 1.251, False), (1.39, 1.2509, True), (139.0, 125.1, False), (10, 9, False)],
+)
+def test_a_drop_of_exactly_10_percent_is_a_glitch(
+    before: float, after: float, reset: bool
+) -> None:
+    samples = [(ts(17, 0), before), (ts(17, 10), after), (ts(17, 30), before + 1)]
+    readings, _ = half_hour_energy_from_counter(
+        samples, int(ts(17, 0)), int(ts(17, 30))
+    )
+    # A glitch waits for the counter to pass its old value; a reset counts from zero.
+    assert [r.value for r in readings] == pytest.approx([before + 1 if reset else 1])
+
+
+def test_a_glitch_does_not_close_a_half_hour() -> None:
+    # Below the last counted value it is ignored, so it is no known sample either.
+    samples = [(ts(17, 0), 2.0), (ts(17, 35), 1.9)]
+    assert half_hour_energy_from_counter(samples, int(ts(17, 0)), int(ts(17, 30))) == (
+        [],
+        CounterRef(ts(17, 0), 2.0, int(ts(17, 0))),
+    )
+
+
+def test_rise_across_an_unknown_span_is_spread_over_it() -> None:
     samples = [
         (ts(17, 0), 10.0),
         (ts(17, 10), None),
-        (ts(17, 40), 12.0),  # comes back: +2 counted at 17:40, not spread over the gap
+        (ts(17, 40), 12.0),  # back: +2 spread over 17:00-17:40
         (ts(18, 0), 12.5),
     ]
     readings, _ = half_hour_energy_from_counter(samples, int(ts(17, 0)), int(ts(18, 0)))
-    assert [(r.value, r.partial) for r in readings] == [
-        (0.0, True),
-        (pytest.approx(2.5), True),
+    assert [r.value for r in readings] == pytest.approx([1.5, 1.0])
+    # A reset inside the gap: the new value counts from zero, spread the same way.
+    reset = [(ts(17, 0), 100.0), (ts(17, 5), None), (ts(18, 0), 3.0)]
+    readings, _ = half_hour_energy_from_counter(reset, int(ts(17, 0)), int(ts(18, 0)))
+    assert [r.value for r in readings] == pytest.approx([1.5, 1.5])
+
+
+def test_half_hour_in_which_the_counter_first_appears_is_not_sent() -> None:
+    samples = [
+        (ts(17, 10), 3.0),
+        (ts(17, 20), None),
+        (ts(17, 50), 4.0),
+        (ts(18, 5), 5.0),
     ]
-    # Entirely unknown half-hour: no reading at all; the gap carries over.
-    gap = [(ts(16, 0), 5.0), (ts(16, 59), None)]
-    none, ref = half_hour_energy_from_counter(gap, int(ts(17, 0)), int(ts(17, 30)))
-    assert none == []
-    assert ref is None
-    known_then_gap = [(ts(17, 0), 5.0), (ts(17, 20), None)]
-    _, ref = half_hour_energy_from_counter(
-        known_then_gap, int(ts(17, 0)), int(ts(17, 30))
+    readings, ref = half_hour_energy_from_counter(
+        samples, int(ts(17, 0)), int(ts(18, 30))
     )
-    assert ref == CounterRef(ts(17, 30), 5.0, after_gap=True)
-    back = [*known_then_gap, (ts(17, 40), 6.0)]
-    later, _ = half_hour_energy_from_counter(back, int(ts(17, 30)), int(ts(18, 0)), ref)
-    assert [r.value for r in later] == pytest.approx([1.0])
+    assert [(utc(r.end), r.value) for r in readings] == [
+        (utc(ts(18, 0)), pytest.approx(0.5 + 2 / 3))
+    ]
+    assert ref == CounterRef(ts(17, 50), 4.0, int(ts(18, 0)))
+    # Never known, or only unknown: nothing, and nothing to carry on.
+    assert half_hour_energy_from_counter([], int(ts(17, 0)), int(ts(17, 30))) == (
+        [],
+        None,
+    )
+    unknown = [(ts(16, 0), None)]
+    assert half_hour_energy_from_counter(unknown, int(ts(17, 0)), int(ts(17, 30))) == (
+        [],
+        None,
+    )
+    # Known only inside the last half-hour: it waits at the next boundary.
+    _, ref = half_hour_energy_from_counter(
+        [(ts(17, 10), 3.0), (ts(17, 20), 3.5)], int(ts(17, 0)), int(ts(17, 30))
+    )
+    assert ref == CounterRef(ts(17, 20), 3.5, int(ts(17, 30)))
 
 
-def test_counter_window_crossing_edges() -> None:
-    # First known sample inside the window starts the count; samples beyond stop it.
-    samples = [(ts(17, 10), 3.0), (ts(17, 20), 4.0), (ts(18, 10), None)]
+def test_counter_samples_past_the_window_stop_it() -> None:
+    samples = [(ts(17, 0), 1.0), (ts(17, 40), 2.0), (ts(18, 40), 4.0)]
     readings, ref = half_hour_energy_from_counter(
         samples, int(ts(17, 0)), int(ts(17, 30))
     )
-    assert [r.value for r in readings] == pytest.approx([1.0])
-    assert ref == CounterRef(ts(17, 30), 4.0)
-    glitch_after_end = [(ts(17, 0), 4.0), (ts(17, 40), 3.9)]
-    _, ref = half_hour_energy_from_counter(
-        glitch_after_end, int(ts(17, 0)), int(ts(17, 30))
+    assert [r.value for r in readings] == pytest.approx([0.75])
+    assert ref == CounterRef(ts(17, 0), 1.0, int(ts(17, 30)))
+    # Carrying on gives the rest of the same rise: nothing lost, nothing twice.
+    more, _ = half_hour_energy_from_counter(
+        samples, int(ts(17, 30)), int(ts(18, 30)), ref
     )
-    assert ref == CounterRef(ts(17, 30), 4.0)
-    late_start = [(ts(17, 40), 3.0)]
-    assert half_hour_energy_from_counter(
-        late_start, int(ts(17, 0)), int(ts(17, 30))
-    ) == ([], None)
-    instant_after_end = [(ts(17, 0), 1.0), (ts(17, 20), None), (ts(17, 30), 2.0)]
-    readings, ref = half_hour_energy_from_counter(
-        instant_after_end, int(ts(17, 0)), int(ts(17, 30))
-    )
-    assert [r.value for r in readings] == [0.0]
-    assert ref == CounterRef(ts(17, 30), 1.0, after_gap=True)
-    # The +1 that shows up exactly at 17:30 belongs to the next window.
-    nxt, _ = half_hour_energy_from_counter(
-        instant_after_end, int(ts(17, 30)), int(ts(18, 0)), ref
-    )
-    assert [r.value for r in nxt] == [1.0]
+    assert [r.value for r in more] == pytest.approx([0.25 + 2 / 3, 1.0])
 
 
 def test_floor_to() -> None:

@@ -95,19 +95,23 @@ async def test_counter_energy_is_conserved_and_interpolated_when_possible(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await advance(start + dt.timedelta(minutes=20))
     set_energy(hass, "11000", unit="Wh")
-    # Within the minute of grace after 17:30: the 17:30 counter is interpolated.
+    # The first sample after 17:30 closes it: the 17:30 counter is interpolated.
     await advance(start + dt.timedelta(minutes=30, seconds=40))
     set_energy(hass, "12.05", unit="kWh")
     await advance(start + dt.timedelta(minutes=31))
     await advance(start + dt.timedelta(minutes=50))
     set_energy(hass, "400", unit="Wh")  # meter reset: 0.4 kWh counted from zero
     await advance(start + dt.timedelta(minutes=61))
+    assert "01-15 18:00" not in energy_sent(fpp_sim)  # waits for a sample after 18:00
+    await advance(start + dt.timedelta(minutes=65))
+    set_energy(hass, "0.5", unit="kWh")
+    await advance(start + dt.timedelta(minutes=66))
     sent = energy_sent(fpp_sim)
     # 1.0 kWh 17:00-17:20, then 1.05 kWh spread over 17:20-17:30:40 (600/640 before
-    # 17:30), then the reset's 0.4 kWh: 2.45 kWh in all, none lost.
-    assert sent == {"01-15 17:30": -1.984, "01-15 18:00": -0.466}
+    # 17:30), the reset's 0.4 kWh, then 0.1 kWh over 17:50-18:05 (10/15 before 18:00).
+    assert sent == {"01-15 17:30": -1.984, "01-15 18:00": -0.532}
     # Minute power is sent too for a minute MU with an energy sensor.
-    assert len(fpp_sim.power["MU-1"]) == 61
+    assert len(fpp_sim.power["MU-1"]) == 66
 
 
 async def test_energy_from_power_when_no_counter(
@@ -144,7 +148,7 @@ async def test_restart_carries_the_counter_on_and_sends_nothing_twice(
     await advance(start + dt.timedelta(minutes=20))
     set_energy(hass, "11.0")
     await advance(start + dt.timedelta(minutes=35))
-    assert energy_sent(fpp_sim) == {"01-15 17:30": -1.0}  # held at 11 at 17:30
+    assert energy_sent(fpp_sim) == {}  # 17:30 waits for the counter's next sample
     assert await hass.config_entries.async_unload(entry.entry_id)
     await advance(start + dt.timedelta(minutes=40))
     set_energy(hass, "12.0")  # only the recorder sees this
@@ -152,17 +156,30 @@ async def test_restart_carries_the_counter_on_and_sends_nothing_twice(
     await async_wait_recording_done(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert energy_sent(fpp_sim) == {"01-15 17:30": -1.0, "01-15 18:00": -1.0}
+    # 10 -> 11 over 17:00-17:20, 11 -> 12 over 17:20-17:40; 18:00 waits.
+    assert energy_sent(fpp_sim) == {"01-15 17:30": -1.5}
+    await advance(start + dt.timedelta(minutes=70))
+    set_energy(hass, "12.5")
     hass.states.async_remove(ENERGY)  # the sensor disappears: unknown, not zero
     await advance(start + dt.timedelta(minutes=80))
-    await advance(start + dt.timedelta(minutes=91))
-    assert energy_sent(fpp_sim)["01-15 18:30"] == 0.0
+    await advance(start + dt.timedelta(minutes=121))
+    assert energy_sent(fpp_sim) == {"01-15 17:30": -1.5, "01-15 18:00": -0.833}
+    # Back an hour later: the rise since 18:10 is spread over the gap.
+    await advance(start + dt.timedelta(minutes=130))
+    set_energy(hass, "13.5")
+    await advance(start + dt.timedelta(minutes=131))
+    assert energy_sent(fpp_sim) == {
+        "01-15 17:30": -1.5,
+        "01-15 18:00": -0.833,
+        "01-15 18:30": -0.5,
+        "01-15 19:00": -0.5,
+    }
     stamps = [
         r["timestamp"]
         for req in fpp_sim.requests_to("/readings/energy", "PUT")
         for r in req.body["readings"]
     ]
-    assert len(stamps) == len(set(stamps)) == 3
+    assert len(stamps) == len(set(stamps)) == 4
 
 
 async def test_restart_after_the_recorder_purge_window_starts_inside_it(
@@ -186,5 +203,5 @@ async def test_restart_after_the_recorder_purge_window_starts_inside_it(
     sent = sorted(fpp_sim.energy["MU-1"])
     # The recorder keeps 10 days: GridFlex reaches back no further.
     assert sent[0] == later - dt.timedelta(days=10) + dt.timedelta(minutes=30)
-    assert sent[-1] == later - dt.timedelta(minutes=30)
-    assert len(sent) == 10 * 48 - 1
+    assert sent[-1] == later  # integrated power is known up to the boundary
+    assert len(sent) == 10 * 48

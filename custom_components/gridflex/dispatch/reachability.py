@@ -13,6 +13,7 @@ from http import HTTPStatus
 
 import aiohttp
 from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -24,7 +25,6 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..runtime import GridFlexConfigEntry
 from ..words import say
 from .cloud import async_create_cloudhook, cloud_ready
 from .endpoint_url import endpoint_addresses
@@ -42,20 +42,18 @@ class CheckResult(StrEnum):
     NO_PUBLIC_URL = "no_public_url"
 
 
-def private_issue_id(entry: GridFlexConfigEntry) -> str:
+def private_issue_id(entry: ConfigEntry) -> str:
     """Issue shown while the account has no address FPP can reach."""
     return f"endpoint_private_{entry.entry_id}"
 
 
-def cloudhook_issue_id(entry: GridFlexConfigEntry) -> str:
+def cloudhook_issue_id(entry: ConfigEntry) -> str:
     """Issue offering a Home Assistant Cloud webhook address."""
     return f"cloudhook_available_{entry.entry_id}"
 
 
 @callback
-def async_update_reachability_issues(
-    hass: HomeAssistant, entry: GridFlexConfigEntry
-) -> None:
+def async_update_reachability_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise or clear the "only a local address" and "Cloud can give an address" issues."""
     addresses = endpoint_addresses(hass, entry.data)
     if not entry.data.get(CONF_CLOUDHOOK_URL) and cloud_ready(hass):
@@ -90,9 +88,7 @@ def async_update_reachability_issues(
     )
 
 
-async def async_add_cloudhook(
-    hass: HomeAssistant, entry: GridFlexConfigEntry
-) -> str | None:
+async def async_add_cloudhook(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
     """Create the account's cloudhook, keep it in the entry's data, and refresh the issues."""
     url = await async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
     if url is not None:
@@ -104,7 +100,7 @@ async def async_add_cloudhook(
 
 
 async def async_probe_endpoint(
-    hass: HomeAssistant, entry: GridFlexConfigEntry
+    hass: HomeAssistant, entry: ConfigEntry
 ) -> tuple[CheckResult, str | None]:
     """Call the account's public address as FPP would, with the auth-only check request."""
     addresses = endpoint_addresses(hass, entry.data)
@@ -132,9 +128,7 @@ async def async_probe_endpoint(
     return CheckResult.UNREACHABLE, public
 
 
-async def async_check_endpoint(
-    hass: HomeAssistant, entry: GridFlexConfigEntry
-) -> CheckResult:
+async def async_check_endpoint(hass: HomeAssistant, entry: ConfigEntry) -> CheckResult:
     """Run the probe and say what it found in a persistent notification."""
     result, url = await async_probe_endpoint(hass, entry)
     persistent_notification.async_create(

@@ -8,13 +8,14 @@ named by their END (epoch seconds). Values are already in kW / kWh and export-po
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 MINUTE = 60
 HALF_HOUR = 1800
-RESET_DROP_FRACTION = 0.1
+RESET_DROP_FRACTION = Decimal("0.1")
 _EPSILON = 1e-6
 
 type Sample = tuple[float, float | None]
@@ -37,11 +38,16 @@ class PeriodValue:
 
 @dataclass(frozen=True, slots=True)
 class CounterRef:
-    """Where the energy counter stood when the previous window was closed."""
+    """
+    Where a counter computation stopped, to carry on from there.
+
+    ``timestamp``/``value`` is the last counted sample at or before ``resume_at``, the
+    start of the first half-hour not computed yet (waiting for a later sample).
+    """
 
     timestamp: float
     value: float
-    after_gap: bool = False
+    resume_at: int
 
 
 def floor_to(moment: float, period: int) -> int:
@@ -109,107 +115,103 @@ def half_hour_energy_from_power(
     ]
 
 
+def is_reset(previous: float, value: float) -> bool:
+    """Whether a drop from ``previous`` to ``value`` is more than 10 %, compared exactly in decimal."""
+    before, after = Decimal(repr(previous)), Decimal(repr(value))
+    return before - after > RESET_DROP_FRACTION * abs(before)
+
+
 def _counter_step(previous: float, value: float) -> float | None:
     """Energy counted from ``previous`` to ``value``; None for a glitch to ignore."""
     if value >= previous:
         return value - previous
-    if previous - value > RESET_DROP_FRACTION * abs(previous):
+    if is_reset(previous, value):
         return value  # meter reset: the new value counts from zero
     return None
+
+
+def ceil_to(moment: float, period: int) -> int:
+    """Return the period boundary at or after ``moment``."""
+    return -int(-moment // period) * period
 
 
 def half_hour_energy_from_counter(
     samples: Sequence[Sample], start: int, end: int, ref: CounterRef | None = None
 ) -> tuple[list[PeriodValue], CounterRef | None]:
     """
-    KWh of each UTC half-hour in [start, end) from a cumulative counter, and where it stood at ``end``.
+    KWh of the UTC half-hours in [start, end) that a cumulative counter's samples close.
 
-    Each increase is spread linearly between the two samples that show it (which is
-    linear interpolation of the counter at the boundaries); an increase that shows up
-    when the sensor comes back from unknown is counted at that instant. Pass the
-    returned ``CounterRef`` to the next window so nothing is counted twice or lost.
+    The rise between two consecutive counted samples is spread linearly over the time
+    between them, unknown time included. A half-hour is computed only with a counted
+    sample at or before its start and one at or after its end, so the result stops at
+    the first half-hour still waiting for a sample (``resume_at`` of the returned ref,
+    to pass back with the same timeline later); half-hours before the counter's first
+    sample are never computed. Without any counted sample, the ref is None.
     """
     count = max(0, (end - start) // HALF_HOUR)
     end = start + count * HALF_HOUR
     energy = [0.0] * count
-    _, known = _integrate(
-        [(t, None if v is None else 0.0) for t, v in samples], start, end, HALF_HOUR
-    )
 
-    def spread(delta: float, t0: float, t1: float) -> float:
-        """Add the part of ``delta`` inside [start, end); return the part after ``end``."""
-        if t1 <= t0:
-            if start <= t1 < end:
-                energy[int((t1 - start) // HALF_HOUR)] += delta
-                return 0.0
-            return delta if t1 >= end else 0.0
+    def spread(delta: float, t0: float, t1: float) -> None:
+        """Add the parts of ``delta``, spread over [t0, t1], that fall in [start, end)."""
+        if t1 <= start or t0 >= end:
+            return
         slot = int((t0 - start) // HALF_HOUR)
-        if t1 < end and slot >= 0 and t1 <= start + (slot + 1) * HALF_HOUR:
+        if slot >= 0 and t1 <= start + (slot + 1) * HALF_HOUR:
             energy[slot] += delta  # the usual case: both samples in one half-hour
-            return 0.0
+            return
         rate = delta / (t1 - t0)
-        t0 = max(t0, float(start))
-        while t0 < min(t1, end):
-            slot_end = start + (int((t0 - start) // HALF_HOUR) + 1) * HALF_HOUR
-            piece = min(t1, slot_end, end) - t0
-            energy[int((t0 - start) // HALF_HOUR)] += rate * piece
-            t0 += piece
-        return rate * max(0.0, t1 - max(t0, float(end)))
+        moment = max(t0, float(start))
+        while moment < min(t1, end):
+            index = int((moment - start) // HALF_HOUR)
+            piece = min(t1, start + (index + 1) * HALF_HOUR) - moment
+            energy[index] += rate * piece
+            moment += piece
 
-    index = bisect_right(samples, float(start), key=lambda s: s[0])
     if ref is None:
-        ref = _ref_at_start(samples, index, start)
+        index = 0
     else:
-        # A sample exactly at ``start`` was left for this window by the previous one.
-        index = bisect_left(samples, float(start), key=lambda s: s[0])
-        ref = CounterRef(float(start), ref.value, ref.after_gap)
-    # The reference (last counted sample) in locals: this loop runs once per sample.
+        index = bisect_right(samples, ref.timestamp, key=lambda s: s[0])
+    # The last counted sample, and the last one at or before the latest boundary seen.
     has_ref = ref is not None
-    ref_t, ref_v, gap = (
-        (ref.timestamp, ref.value, ref.after_gap) if ref else (0.0, 0.0, False)
-    )
-    closing: CounterRef | None = None
+    ref_t, ref_v = (ref.timestamp, ref.value) if ref else (0.0, 0.0)
+    first_t = ref_t
+    held_t, held_v = ref_t, ref_v
     for when, value in samples[index:]:
-        if not has_ref:
-            if value is not None and when < end:
-                has_ref, ref_t, ref_v, gap = True, when, value, False
-            if when >= end:
-                break
-            continue
         if value is None:
-            if when >= end:
-                break
-            gap = True
+            continue
+        if not has_ref:
+            has_ref, first_t, ref_t, ref_v, held_t, held_v = (
+                True,
+                when,
+                when,
+                value,
+                when,
+                value,
+            )
             continue
         delta = _counter_step(ref_v, value)
-        if delta is None or (when >= end and gap):
-            if when >= end:
-                break
+        if delta is None:
             continue
-        after = spread(delta, when if gap else ref_t, when)
+        spread(delta, ref_t, when)
+        boundary = min(floor_to(when, HALF_HOUR), end)
+        if when == boundary:
+            held_t, held_v = when, value
+        elif ref_t <= boundary:
+            held_t, held_v = ref_t, ref_v
+        ref_t, ref_v = when, value
         if when >= end:
-            closing = CounterRef(float(end), value - after)
             break
-        ref_t, ref_v, gap = when, value, False
-    if closing is None and has_ref:
-        closing = CounterRef(float(end), ref_v, gap)
+    if not has_ref:
+        return [], None
+    first = max(start, ceil_to(first_t, HALF_HOUR))
+    resume_at = min(end, max(first, floor_to(ref_t, HALF_HOUR)))
+    if resume_at >= ref_t:
+        held_t, held_v = ref_t, ref_v
     readings = [
-        PeriodValue(start + (i + 1) * HALF_HOUR, energy[i], known[i], HALF_HOUR)
-        for i in range(count)
-        if known[i] > _EPSILON
+        PeriodValue(
+            slot_end, energy[(slot_end - start) // HALF_HOUR - 1], HALF_HOUR, HALF_HOUR
+        )
+        for slot_end in range(first + HALF_HOUR, resume_at + 1, HALF_HOUR)
     ]
-    return readings, closing
-
-
-def _ref_at_start(
-    samples: Sequence[Sample], index: int, start: int
-) -> CounterRef | None:
-    """Return the counter at ``start``, interpolated between the samples around it when both are known."""
-    if not index or (before := samples[index - 1])[1] is None:
-        return None
-    t0, v0 = before[0], before[1]
-    if index < len(samples):
-        t1, v1 = samples[index]
-        if v1 is not None and v1 >= v0 and t1 > t0:
-            return CounterRef(float(start), v0 + (v1 - v0) * (start - t0) / (t1 - t0))
-    return CounterRef(float(start), v0)
+    return readings, CounterRef(held_t, held_v, resume_at)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 import math
 
 from homeassistant.components.recorder import history
 from homeassistant.const import UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import (
     BaseUnitConverter,
     EnergyConverter,
@@ -44,7 +46,13 @@ def _value(
         return None
     unit = state.attributes.get("unit_of_measurement")
     factor = _factor(converter, unit, target) if isinstance(unit, str) else None
-    return None if factor is None else number * factor
+    if factor is None or factor == 1.0:
+        return None if factor is None else number
+    try:
+        # In decimal, so 1390 Wh is 1.39 kWh exactly as written (the reset rule compares it).
+        return float(Decimal(state.state) * Decimal(repr(factor)))
+    except InvalidOperation:  # pragma: no cover - float() accepted it
+        return number * factor
 
 
 def power_sample(state: State, sign: float) -> Sample:
@@ -57,11 +65,24 @@ def power_sample(state: State, sign: float) -> Sample:
 
 
 def energy_sample(state: State) -> Sample:
-    """Return an energy counter state as (time, kWh as counted)."""
+    """Return an energy counter state as (time it was set, kWh as counted)."""
     return (
         state.last_updated_timestamp,
         _value(state, EnergyConverter, UnitOfEnergy.KILO_WATT_HOUR),
     )
+
+
+def energy_samples(state: State) -> list[Sample]:
+    """
+    Return an energy counter state as (time, kWh as counted) samples.
+
+    A counter that reports an unchanged value is known at that later time too
+    (``last_reported``): that sample closes a half-hour as well as a change would.
+    """
+    sample = energy_sample(state)
+    if state.last_reported_timestamp > sample[0]:
+        return [sample, (state.last_reported_timestamp, sample[1])]
+    return [sample]
 
 
 def merge(*timelines: Iterable[Sample]) -> list[Sample]:
@@ -88,6 +109,73 @@ async def async_recorded_states(
             entity_id,
             no_attributes=False,
             include_start_time_state=True,
+        )
+        return list(found.get(entity_id.lower(), []))
+
+    return await get_instance(hass).async_add_executor_job(fetch)
+
+
+# How far back to look for the counter's true last sample before a window, step by step.
+_LOOKBACKS = (dt.timedelta(hours=1), dt.timedelta(days=1))
+
+
+async def async_recorded_counter(
+    hass: HomeAssistant, entity_id: str, start: dt.datetime, end: dt.datetime
+) -> list[Sample]:
+    """
+    Return an energy counter's samples over [start, end] at their true times.
+
+    The recorder stamps the state in force at the query start with the query start
+    itself (or leaves it out): that is not a measurement then. Without a known sample
+    at or before ``start``, the samples before it back to the last known one are read
+    with their own timestamps.
+    """
+    states = await async_recorded_states(hass, entity_id, start, end)
+    since = (start - dt.timedelta(seconds=1)).timestamp()
+    if states and states[0].last_updated_timestamp == since:
+        states = states[1:]
+    found = merge(*(energy_samples(s) for s in states))
+    moment = start.timestamp()
+    if any(when <= moment and value is not None for when, value in found):
+        return found
+    oldest = dt_util.utcnow() - dt.timedelta(days=recorder_keep_days(hass))
+    for lookback in (*_LOOKBACKS, start - oldest):
+        earlier = await _async_changes(hass, entity_id, start - lookback, start)
+        samples = merge(*(energy_samples(s) for s in earlier))
+        if any(value is not None for _, value in samples):
+            return merge(samples, found)
+    return found
+
+
+# How far past a window to look for the counter's first sample after it, step by step.
+_LOOKAHEADS = (dt.timedelta(hours=1), dt.timedelta(days=1))
+
+
+async def async_counter_around(
+    hass: HomeAssistant, entity_id: str, start: dt.datetime, end: dt.datetime
+) -> list[Sample]:
+    """
+    Return a counter's samples from the last known one at or before ``start`` to the first after ``end``.
+
+    Those are what the half-hours of [start, end) need, at their true times.
+    """
+    now = dt_util.utcnow()
+    for lookahead in (*_LOOKAHEADS, now - end):
+        until = min(now, end + lookahead)
+        samples = await async_recorded_counter(hass, entity_id, start, until)
+        if any(when >= end.timestamp() and v is not None for when, v in samples):
+            break
+    return samples
+
+
+async def _async_changes(
+    hass: HomeAssistant, entity_id: str, start: dt.datetime, end: dt.datetime
+) -> list[State]:
+    """Return the recorded states of one entity stamped in (start, end), nothing before."""
+
+    def fetch() -> list[State]:
+        found = history.state_changes_during_period(
+            hass, start, end, entity_id, include_start_time_state=False
         )
         return list(found.get(entity_id.lower(), []))
 
