@@ -72,6 +72,11 @@ def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _masked(point: str) -> str:
+    """Show a delivery point number in logs by its last four digits only (personal data)."""
+    return f"…{point[-4:]}"
+
+
 def _until_next_refresh(delay: dt.timedelta | None) -> dt.timedelta:
     """Time until the next refresh: after ``delay``, but never later than the next daily slot."""
     now = dt_util.utcnow()
@@ -186,6 +191,12 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
             for sub in self.delivery_points:
                 await self._async_consent(sub)
                 state = self._point_state(sub)
+                LOGGER.debug(
+                    "Switchgrid refresh, %s point %s: consent %s",
+                    state.energy_type.value,
+                    _masked(state.point),
+                    state.ask.status if state.ask else "not asked yet",
+                )
                 if state.ask is None or state.ask.status != AskStatus.ACCEPTED:
                     continue
                 try:
@@ -193,7 +204,9 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                         self.hass, self.client, sub, state, now
                     )
                 except NotAvailableError as err:
-                    LOGGER.debug("Data of %s not available yet: %s", state.point, err)
+                    LOGGER.debug(
+                        "Data of %s not available yet: %s", _masked(state.point), err
+                    )
                 except (RejectedError, ContractError) as err:
                     # This point's request or reply is at fault: show it, keep the others going.
                     message = getattr(err, "detail", None) or str(err)
@@ -218,6 +231,13 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
             ) from err
         finally:
             self._save()
+        LOGGER.debug(
+            "Switchgrid refresh of %s done: %s delivery points, %s demand-response events%s",
+            self.config_entry.title,
+            len(self.delivery_points),
+            len(self.data.events),
+            ", more data pending" if pending else "",
+        )
         self._retries = 0
         self._schedule_consent_check()
         if pending and self._follow_ups < MAX_FOLLOW_UPS:
