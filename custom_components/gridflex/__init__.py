@@ -18,6 +18,7 @@ from homeassistant.helpers.typing import ConfigType
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import FppClient
 from .api.switchgrid import SwitchgridClient
+from .cdp import async_setup_cdp
 from .const import (
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
@@ -38,7 +39,7 @@ from .migration import (
 )
 from .readings import async_setup_readings
 from .readings.services import async_setup_readings_services
-from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .runtime import CdpRuntime, FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -82,6 +83,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> 
         entry.runtime_data = runtime
         runtime.dispatch = await async_setup_dispatch(hass, entry)
         runtime.readings = await async_setup_readings(hass, entry)
+    elif entry.data[CONF_ACCOUNT_KIND] == AccountKind.CDP:
+        flow = await async_setup_cdp(hass, entry)
+        entry.runtime_data = CdpRuntime(client=flow.coordinator.client, cdp=flow)
     else:
         switchgrid = SwitchgridClient(
             session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .cdp import cdp_entities_by_subentry
 from .consumption.entities import consumption_calendars
 from .dispatch.calendar_entity import dispatch_calendars
 from .runtime import GridFlexConfigEntry
@@ -20,3 +21,7 @@ async def async_setup_entry(
     """Add the calendar entities of this account's flows."""
     async_add_entities(dispatch_calendars(entry))
     async_add_entities(consumption_calendars(entry))
+    for subentry_id, zone_entities in cdp_entities_by_subentry(
+        entry, "calendar"
+    ).items():
+        async_add_entities(zone_entities, config_subentry_id=subentry_id)

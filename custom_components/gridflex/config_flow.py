@@ -32,6 +32,8 @@ from .api.switchgrid import (
     DEFAULT_SWITCHGRID_BASE_URL,
     SwitchgridClient,
 )
+from .cdp.account_flow import CdpAccountSteps, async_check_cdp_account
+from .cdp.zone_flow import FlexibilityZoneSubentryFlow
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
@@ -45,6 +47,7 @@ from .const import (
     DOMAIN,
     LOGGER,
     SUBENTRY_DELIVERY_POINT,
+    SUBENTRY_FLEXIBILITY_ZONE,
     SUBENTRY_METERABLE_UNIT,
     AccountKind,
 )
@@ -67,8 +70,8 @@ def _webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
         return f"{FALLBACK_BASE_URL}{webhook.async_generate_path(webhook_id)}"
 
 
-class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Set up a Flexible Power Portal or a Switchgrid account."""
+class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
+    """Set up a Flexible Power Portal, Switchgrid or Connected Data Portal account."""
 
     VERSION = 1
     # 1.2: Switchgrid accounts have their own events feed URL.
@@ -87,6 +90,8 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         """Meterable Units under an FPP account, delivery points under a Switchgrid account."""
         if config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
             return {SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow}
+        if config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.CDP:
+            return {SUBENTRY_FLEXIBILITY_ZONE: FlexibilityZoneSubentryFlow}
         return {SUBENTRY_DELIVERY_POINT: DeliveryPointSubentryFlow}
 
     async def async_step_user(
@@ -94,13 +99,16 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask which kind of account to add."""
         return self.async_show_menu(
-            step_id="user", menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID]
+            step_id="user",
+            menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID, AccountKind.CDP],
         )
 
     async def _async_check_token(
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
         """Make one real call with the token; return form errors (empty when it works)."""
+        if kind == AccountKind.CDP:
+            return await async_check_cdp_account(self.hass, data)
         session = async_get_clientsession(self.hass)
         client: FppClient | SwitchgridClient
         if kind == AccountKind.FPP:
@@ -283,6 +291,8 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
             return await self.async_step_fpp_reconfigure(user_input)
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.CDP:
+            return await self.async_step_cdp_reconfigure(user_input)
         return await self._async_reconfigure(
             "reconfigure", AccountKind.SWITCHGRID, user_input, {}
         )

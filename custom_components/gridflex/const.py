@@ -30,6 +30,9 @@ CONF_IMPORT_POSITIVE: Final = "import_positive"
 CONF_CONTROLLED_ENTITIES: Final = "controlled_entities"
 CONF_CONTROL_ACTION: Final = "control_action"
 
+# Connected Data Portal flexibility zone sub-entry (the rest lives in cdp/const.py)
+SUBENTRY_FLEXIBILITY_ZONE: Final = "flexibility_zone"
+
 # Switchgrid delivery point sub-entry
 SUBENTRY_DELIVERY_POINT: Final = "delivery_point"
 CONF_ENERGY_TYPE: Final = "energy_type"
@@ -42,10 +45,11 @@ CONF_CITY: Final = "city"
 
 
 class AccountKind(StrEnum):
-    """The two kinds of account a GridFlex config entry can hold."""
+    """The kinds of account a GridFlex config entry can hold."""
 
     FPP = "fpp"
     SWITCHGRID = "switchgrid"
+    CDP = "cdp"  # National Grid DSO's Connected Data Portal (cdp/)
 
 
 class Granularity(StrEnum):

@@ -18,7 +18,7 @@ from .const import (
 from .consumption.diagnostics import consumption_diagnostics
 from .dispatch.diagnostics import dispatch_diagnostics
 from .readings.diagnostics import readings_diagnostics
-from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .runtime import CdpRuntime, FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
 
 # Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
 # and street are personal data that a shared diagnostics file does not need.
@@ -78,5 +78,7 @@ async def async_get_config_entry_diagnostics(
             "test_mode": runtime.client.test_mode,
         }
         data["consumption"] = consumption_diagnostics(entry)
+    elif isinstance(runtime, CdpRuntime):
+        data["connected_data_portal"] = runtime.cdp.diagnostics()
 
     return async_redact_data(data, TO_REDACT)

@@ -16,6 +16,8 @@ from .api.fpp import FppClient
 from .api.switchgrid import SwitchgridClient
 
 if TYPE_CHECKING:
+    from .api.cdp import CdpClient
+    from .cdp import CdpFlow
     from .consumption import ConsumptionRuntime
     from .dispatch import DispatchRuntime
     from .readings import ReadingsRuntime
@@ -38,5 +40,13 @@ class SwitchgridRuntime:
     consumption: ConsumptionRuntime | None = None
 
 
-type GridFlexRuntime = FppRuntime | SwitchgridRuntime
+@dataclass(slots=True)
+class CdpRuntime:
+    """What a Connected Data Portal account entry holds while loaded."""
+
+    client: CdpClient
+    cdp: CdpFlow
+
+
+type GridFlexRuntime = FppRuntime | SwitchgridRuntime | CdpRuntime
 type GridFlexConfigEntry = ConfigEntry[GridFlexRuntime]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .cdp import cdp_entities_by_subentry
 from .consumption.entities import async_add_consumption_sensors
 from .dispatch.entities import dispatch_entities_by_subentry
 from .readings.entities import async_add_readings_sensors
@@ -23,3 +24,5 @@ async def async_setup_entry(
         async_add_entities(entities, config_subentry_id=subentry_id)
     await async_add_consumption_sensors(entry, async_add_entities)
     async_add_readings_sensors(entry, async_add_entities)
+    for subentry_id, zone_entities in cdp_entities_by_subentry(entry, "sensor").items():
+        async_add_entities(zone_entities, config_subentry_id=subentry_id)

@@ -70,7 +70,7 @@ class Zone:
     """A Constraint Managed Zone as WHERE All Postcodes names it."""
 
     cmz_code: str
-    voltage: Voltage
+    voltage: Voltage | None  # None when only the code is known
     name: str | None
     licence_area: str | None
     products: tuple[str, ...]
