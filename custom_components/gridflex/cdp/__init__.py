@@ -23,7 +23,6 @@ from .const import REQUEST_PAUSE
 from .coordinator import CdpCoordinator, token_issue_id
 from .entities import zone_entities
 
-
 # Backoff of the CDN's 403 bursts (module-level: tests shorten it).
 RETRY_DELAYS = DEFAULT_RETRY_DELAYS
 
