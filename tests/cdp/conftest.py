@@ -87,7 +87,9 @@ def zone_subentry(zone: SimZone, voltage: str = "hv") -> ConfigSubentryData:
 
 
 def cdp_entry(
-    sim: CdpSimulator, *zones: ConfigSubentryData, token: str | None = "cdp-token"
+    sim: CdpSimulator,
+    *zones: ConfigSubentryData,
+    token: str | None = "cdp-token",  # noqa: S107 - the simulator's token
 ) -> MockConfigEntry:
     """A Connected Data Portal account pointed at the simulator."""
     return MockConfigEntry(

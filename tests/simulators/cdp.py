@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import datetime as dt
 import json
+import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,7 @@ from .base import Handler, Simulator, run_standalone
 from .cdp_data import (
     DEFAULT_POSTCODES,
     DEFAULT_ZONES,
+    bulk_trade_parameters,
     default_results,
     postcode_row,
     trade_parameters,
@@ -315,8 +318,19 @@ class CdpSimulator(Simulator):
 
 
 def main() -> None:
-    """Run standalone for the demo: ``python -m tests.simulators.cdp --port 8803``."""
-    run_standalone(CdpSimulator(), "Connected Data Portal simulator", 8803)
+    """
+    Run standalone: ``python -m tests.simulators.cdp --port 8803 [--bulk-rows 20000]``.
+
+    ``--bulk-rows`` fills Short Term Trade Parameters with that many rows over 40 zones (bench).
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--bulk-rows", type=int, default=0)
+    known, rest = parser.parse_known_args()
+    sys.argv[1:] = rest
+    simulator = CdpSimulator()
+    if known.bulk_rows:
+        simulator.set_records(STTP_ID, bulk_trade_parameters(known.bulk_rows))
+    run_standalone(simulator, "Connected Data Portal simulator", 8803)
 
 
 if __name__ == "__main__":

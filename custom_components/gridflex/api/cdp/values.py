@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -23,6 +24,7 @@ _NUMBER_NOISE = re.compile(r"[£,\s]")
 _UNIT_SUFFIX = re.compile(r"(?<=\d)[a-zA-Z/\[\]]+$")
 
 
+@functools.lru_cache(maxsize=512)
 def column_key(name: str) -> str:
     """Return a column name as compared: case-folded, punctuation and spacing made single spaces."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", name.casefold()).split())
@@ -122,8 +124,12 @@ def uk_moment(day: dt.date, clock: tuple[int, int, int]) -> dt.datetime:
 def uk_datetime(value: Any) -> dt.datetime | None:
     """Read ``DD/MM/YYYY HH:MM[:SS]`` (or ISO ``YYYY-MM-DDTHH:MM:SS``) in UK clock time."""
     raw = text(value)
-    if raw is None:
-        return None
+    return None if raw is None else _uk_datetime(raw)
+
+
+# Every period of a trade repeats its opening and closing moments: read each once.
+@functools.lru_cache(maxsize=1024)
+def _uk_datetime(raw: str) -> dt.datetime | None:
     parts = raw.replace("T", " ").split()
     day = uk_date(parts[0])
     if day is None:
@@ -143,6 +149,14 @@ def uk_period(
     start_clock, end_clock = clock_time(start), clock_time(end)
     if day is None or start_clock is None or end_clock is None:
         return None
+    return _uk_period(day, start_clock, end_clock)
+
+
+# A resource repeats the same days and half-hours in every zone: place each once.
+@functools.lru_cache(maxsize=4096)
+def _uk_period(
+    day: dt.date, start_clock: tuple[int, int, int], end_clock: tuple[int, int, int]
+) -> tuple[dt.datetime, dt.datetime] | None:
     begins = uk_moment(day, start_clock)
     ends = uk_moment(day, end_clock)
     if end_clock <= start_clock:
