@@ -25,7 +25,9 @@ import aiohttp
 from demo_config import (
     DEMO_SENSORS,
     DEMO_SWITCHES,
+    cdp_account_answers,
     energy_preferences,
+    flexibility_zone_answers,
     fpp_account_answers,
     gas_point_answers,
     meterable_units,
@@ -41,6 +43,7 @@ ENTRY_FLOW = "/api/config/config_entries/flow"
 SUBENTRY_FLOW = "/api/config/config_entries/subentries/flow"
 METERABLE_UNIT = "meterable_unit"
 DELIVERY_POINT = "delivery_point"
+FLEXIBILITY_ZONE = "flexibility_zone"
 
 
 def _load_state(path: Path) -> dict[str, Any]:
@@ -57,7 +60,7 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
 def _account(
     entries: list[dict[str, Any]], subentry_type: str
 ) -> dict[str, Any] | None:
-    """The GridFlex entry that takes sub-entries of this type (FPP or Switchgrid)."""
+    """The GridFlex entry that takes sub-entries of this type (FPP, Switchgrid or CDP)."""
     return next(
         (e for e in entries if subentry_type in e.get("supported_subentry_types", {})),
         None,
@@ -111,6 +114,11 @@ async def provision(args: argparse.Namespace) -> None:
                 {"handler": DOMAIN},
                 switchgrid_account_answers(args.switchgrid_url),
             )
+        if _account(entries, FLEXIBILITY_ZONE) is None:
+            print("  adding the Connected Data Portal account")
+            await ha.run_flow(
+                ENTRY_FLOW, {"handler": DOMAIN}, cdp_account_answers(args.cdp_url)
+            )
 
         entries = await ha.entries(DOMAIN)
         fpp, switchgrid = (
@@ -124,6 +132,14 @@ async def provision(args: argparse.Namespace) -> None:
         await _add_subentry(
             ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
         )
+        if (cdp := _account(entries, FLEXIBILITY_ZONE)) is not None:
+            await _add_subentry(
+                ha,
+                cdp,
+                FLEXIBILITY_ZONE,
+                flexibility_zone_answers(),
+                "flexibility zone",
+            )
         await _set_energy_preferences(ha)
     _print_summary(args.url, state)
 
@@ -209,10 +225,14 @@ async def check(args: argparse.Namespace) -> bool:
                     f"devices {sub_devices or 'none yet'}"
                 )
         kinds = {sub for e in entries for sub in e.get("supported_subentry_types", {})}
-        if kinds != {METERABLE_UNIT, DELIVERY_POINT}:
-            problems.append(f"expected an FPP and a Switchgrid account, found {kinds}")
-        if sum(e["num_subentries"] for e in entries) < 3:
-            problems.append("expected 2 Meterable Units and 1 delivery point")
+        if not {METERABLE_UNIT, DELIVERY_POINT, FLEXIBILITY_ZONE} <= kinds:
+            problems.append(
+                f"expected FPP, Switchgrid and Connected Data Portal accounts, found {kinds}"
+            )
+        if sum(e["num_subentries"] for e in entries) < 4:
+            problems.append(
+                "expected 2 Meterable Units, 1 delivery point and 1 flexibility zone"
+            )
         gridflex_entities = [
             r["entity_id"] for r in registry if r["platform"] == DOMAIN
         ]
@@ -283,6 +303,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--fpp-url", default="http://127.0.0.1:8801/api/participant")
     parser.add_argument("--switchgrid-url", default="http://127.0.0.1:8802")
+    parser.add_argument("--cdp-url", default="http://127.0.0.1:8803/api/3/action/")
     parser.add_argument(
         "--timeout",
         type=float,
