@@ -98,6 +98,14 @@ async def test_without_a_token_a_repair_issue_says_what_to_do(
     assert issue.translation_placeholders["url"].startswith("https://")
     state = hass.states.get(CLOSING)
     assert state is not None and state.state == STATE_UNAVAILABLE
+    calendar = hass.data["entity_components"]["calendar"].get_entity(
+        "calendar.ashgrove_hv_delivery_periods"
+    )
+    assert calendar.event is None
+    assert await calendar.async_get_events(hass, NOW, NOW + dt.timedelta(days=7)) == []
+    assert isinstance(entry.runtime_data, CdpRuntime)
+    assert entry.runtime_data.cdp.entities("event") == {}
+    assert entry.runtime_data.cdp.diagnostics()["has_token"] is False
     # No reauth (there was no token to renew), and no loop: the next try is an hour away.
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     before = len(cdp_sim.received)
