@@ -208,3 +208,16 @@ async def test_calendar_on_both_uk_clock_changes(
     ]
     assert "Offers close: Thu 18 Mar 2027 12:00 GMT" in events[0]["description"]
     assert events[0]["location"] == "Ashgrove"
+
+
+async def test_removing_the_account_drops_its_issue(
+    hass: HomeAssistant, cdp_sim: CdpSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    entry = cdp_entry(cdp_sim, zone_subentry(ASHGROVE), token=None)
+    await setup_cdp(hass, entry)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, f"cdp_token_needed_{entry.entry_id}")
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not issues.async_get_issue(DOMAIN, f"cdp_token_needed_{entry.entry_id}")

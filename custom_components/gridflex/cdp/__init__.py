@@ -7,6 +7,7 @@ sub-entry, diagnostics, unload.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,11 +69,15 @@ class CdpFlow:
 
     @callback
     def unload(self) -> None:
-        """Stop timers; the coordinator's own schedule stops with its listeners."""
+        """Stop timers and drop the account's issue (a reload raises it again if still true)."""
         self.coordinator.async_cancel_tick()
+        entry_id = self.coordinator.config_entry.entry_id
+        ir.async_delete_issue(self.coordinator.hass, DOMAIN, token_issue_id(entry_id))
 
 
-def build_client(hass: HomeAssistant, data: Any, **transport: Any) -> CdpClient:
+def build_client(
+    hass: HomeAssistant, data: Mapping[str, Any], **transport: Any
+) -> CdpClient:
     """Return a client for an account's (or a form's) token and base URL."""
     return CdpClient.create(
         async_get_clientsession(hass),

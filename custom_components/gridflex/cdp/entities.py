@@ -16,6 +16,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import UnitOfPower
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
@@ -88,7 +89,7 @@ class ZoneCalendar(ZoneEntity, CalendarEntity):
         return period_event(now_or_next[0]) if now_or_next else None
 
     async def async_get_events(
-        self, hass: Any, start_date: dt.datetime, end_date: dt.datetime
+        self, hass: HomeAssistant, start_date: dt.datetime, end_date: dt.datetime
     ) -> list[CalendarEvent]:
         """Return the periods overlapping the window."""
         view = self._view()
