@@ -96,6 +96,7 @@ def cdp_entry(
         domain=DOMAIN,
         title="Connected Data Portal",
         unique_id=f"cdp_{sim.url.rstrip('/')}",
+        minor_version=3,
         data={
             CONF_ACCOUNT_KIND: AccountKind.CDP,
             CONF_API_TOKEN: token or "",

@@ -72,15 +72,21 @@ class CdpCoordinator(DataUpdateCoordinator[MarketSnapshot | None]):
         try:
             snapshot = await async_read_market(self.client, codes, self.data)
         except AccessRefusedError as err:
-            self._back_off()
             if err.token_sent:
+                self._back_off()
                 raise ConfigEntryAuthFailed(
                     translation_domain=DOMAIN, translation_key="cdp_token_refused"
                 ) from err
+            # No token is a choice, not a fault: the zones stay empty (no error logged,
+            # entities stay available) and a repair issue says how to get one.
+            LOGGER.debug("Connected Data Portal: %s", err)
             self._raise_token_issue()
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="cdp_token_needed"
-            ) from err
+            return MarketSnapshot(
+                periods=dict.fromkeys(codes, ()),
+                results=dict.fromkeys(codes, ()),
+                reads={},
+                rights=None,
+            )
         except GridFlexApiError as err:
             self._back_off()
             raise UpdateFailed(
