@@ -14,7 +14,6 @@ from homeassistant.config_entries import (
     ConfigSubentryFlow,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -24,7 +23,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .accounts import account_unique_id, entry_of_account
+from .accounts import account_unique_id
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
 from .api.switchgrid import (
@@ -34,6 +33,7 @@ from .api.switchgrid import (
 )
 from .cdp.account_flow import CdpAccountSteps, async_check_cdp_account
 from .cdp.zone_flow import FlexibilityZoneSubentryFlow
+from .clients import fpp_client, switchgrid_client
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
@@ -109,17 +109,11 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         """Make one real call with the token; return form errors (empty when it works)."""
         if kind == AccountKind.CDP:
             return await async_check_cdp_account(self.hass, data)
-        session = async_get_clientsession(self.hass)
-        client: FppClient | SwitchgridClient
-        if kind == AccountKind.FPP:
-            client = FppClient(session, data[CONF_API_TOKEN], data[CONF_BASE_URL])
-        else:
-            client = SwitchgridClient(
-                session,
-                data[CONF_API_TOKEN],
-                data[CONF_BASE_URL],
-                test_mode=data.get(CONF_TEST_MODE, False),
-            )
+        client: FppClient | SwitchgridClient = (
+            fpp_client(self.hass, data)
+            if kind == AccountKind.FPP
+            else switchgrid_client(self.hass, data)
+        )
         try:
             await client.async_validate_token()
         except AuthError:
@@ -129,26 +123,11 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
             return {"base": "cannot_connect"}
         return {}
 
-    async def _async_claim_account(
-        self, kind: AccountKind, token: str
-    ) -> ConfigFlowResult | None:
-        """Take the account's unique id; return an abort when the account is already set up."""
-        unique_id = account_unique_id(kind, token)
-        if (existing := entry_of_account(self.hass, unique_id)) is not None:
-            return self.async_abort(
-                reason="account_already_configured",
-                description_placeholders={"account": existing.title},
-            )
-        await self.async_set_unique_id(unique_id)
-        self._abort_if_unique_id_configured()
-        return None
-
     def _other_account_errors(
-        self, entry: ConfigEntry, kind: AccountKind, token: str
+        self, entry: ConfigEntry, user_input: Mapping[str, Any]
     ) -> dict[str, str]:
         """Refuse a token that opens another configured account (reauth, reconfigure)."""
-        unique_id = account_unique_id(kind, token)
-        if entry_of_account(self.hass, unique_id, skip={entry.entry_id}) is not None:
+        if self._is_another_account(entry, {**entry.data, **user_input}):
             return {"base": "another_account"}
         return {}
 
@@ -163,7 +142,7 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
             errors[CONF_ACCOUNT_ID] = "required"
         elif user_input is not None:
             if aborted := await self._async_claim_account(
-                AccountKind.FPP, user_input[CONF_API_TOKEN]
+                account_unique_id(AccountKind.FPP, user_input[CONF_API_TOKEN])
             ):
                 return aborted
             errors = await self._async_check_token(AccountKind.FPP, user_input)
@@ -223,7 +202,7 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         elif user_input is not None:
             test_mode = user_input.get(CONF_TEST_MODE, False)
             if aborted := await self._async_claim_account(
-                AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN]
+                account_unique_id(AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN])
             ):
                 return aborted
             errors = await self._async_check_token(AccountKind.SWITCHGRID, user_input)
@@ -270,7 +249,7 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             kind = entry.data[CONF_ACCOUNT_KIND]
             errors = self._other_account_errors(
-                entry, kind, user_input[CONF_API_TOKEN]
+                entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 # The unique id stays the one the account was created with.
@@ -325,7 +304,7 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = self._other_account_errors(
-                entry, kind, user_input[CONF_API_TOKEN]
+                entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 title = entry.title

@@ -15,10 +15,7 @@ from .const import (
     CONF_STREET,
     CONF_WEBHOOK_ID,
 )
-from .consumption.diagnostics import consumption_diagnostics
-from .dispatch.diagnostics import dispatch_diagnostics
-from .readings.diagnostics import readings_diagnostics
-from .runtime import CdpRuntime, FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
 # Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
 # and street are personal data that a shared diagnostics file does not need.
@@ -63,22 +60,12 @@ async def async_get_config_entry_diagnostics(
     }
 
     # runtime_data is only set while the entry is loaded.
-    runtime = getattr(entry, "runtime_data", None)
-    # Each flow adds its own section here (raw inbound bodies, queue state, consents...),
-    # e.g. `if runtime.dispatch: data["dispatch"] = dispatch_diagnostics(runtime.dispatch)`.
-    # Everything returned passes through async_redact_data below.
-    if isinstance(runtime, FppRuntime):
-        data["fpp"] = {"base_url": runtime.client.base_url}
-        data["readings"] = readings_diagnostics(entry)
-        data["dispatch"] = dispatch_diagnostics(hass, entry)
-    elif isinstance(runtime, SwitchgridRuntime):
-        data["switchgrid"] = {
-            "base_url": runtime.client.base_url,
-            "events_url": runtime.client.events_url,
-            "test_mode": runtime.client.test_mode,
-        }
-        data["consumption"] = consumption_diagnostics(entry)
-    elif isinstance(runtime, CdpRuntime):
-        data["connected_data_portal"] = runtime.cdp.diagnostics()
+    runtime: GridFlexRuntime | None = getattr(entry, "runtime_data", None)
+    if runtime is not None:
+        # The client's settings, then each flow's sections (raw inbound bodies, queue
+        # state, consents...); everything passes through async_redact_data below.
+        data.update(runtime.client_diagnostics)
+        for flow in runtime.flows:
+            data.update(flow.diagnostics())
 
     return async_redact_data(data, TO_REDACT)

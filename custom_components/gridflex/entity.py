@@ -2,62 +2,10 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigSubentry
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.helpers.entity import Entity
 
-from .const import (
-    CONF_ACCOUNT_KIND,
-    DOMAIN,
-    SUBENTRY_FLEXIBILITY_ZONE,
-    SUBENTRY_METERABLE_UNIT,
-    AccountKind,
-)
-from .runtime import GridFlexConfigEntry
-
-# Who runs each kind of account, and what its account device is called.
-_ACCOUNT_MODELS: dict[str, tuple[str, str]] = {
-    AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
-    AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
-    AccountKind.CDP: ("National Grid DSO", "Connected Data Portal account"),
-}
-
-
-def account_device_info(entry: GridFlexConfigEntry) -> DeviceInfo:
-    """Device that stands for the account itself."""
-    manufacturer, model = _ACCOUNT_MODELS[entry.data[CONF_ACCOUNT_KIND]]
-    return DeviceInfo(
-        identifiers={(DOMAIN, str(entry.unique_id))},
-        name=entry.title,
-        manufacturer=manufacturer,
-        model=model,
-        entry_type=DeviceEntryType.SERVICE,
-    )
-
-
-def subentry_device_info(
-    entry: GridFlexConfigEntry, subentry: ConfigSubentry
-) -> DeviceInfo:
-    """Device that stands for a Meterable Unit or a delivery point."""
-    if subentry.subentry_type == SUBENTRY_METERABLE_UNIT:
-        model = "Meterable Unit"
-    elif subentry.subentry_type == SUBENTRY_FLEXIBILITY_ZONE:
-        voltage = subentry.data.get("voltage")
-        model = f"{voltage.upper()} flexibility zone" if voltage else "Flexibility zone"
-    else:
-        model = (
-            "GRDF gas delivery point (PCE)"
-            if subentry.data.get("energy_type") == "gas"
-            else "Enedis delivery point (PRM)"
-        )
-    return DeviceInfo(
-        identifiers={(DOMAIN, f"{entry.unique_id}_{subentry.unique_id}")},
-        name=subentry.title,
-        model=model,
-        manufacturer=_ACCOUNT_MODELS[entry.data[CONF_ACCOUNT_KIND]][0],
-        # The link to the account device is set at setup (devices.py) with via_device_id:
-        # the via_device tuple is deprecated in newer Home Assistant.
-    )
+from .devices import account_device_info, subentry_device_info
 
 
 class GridFlexEntity(Entity):
@@ -67,7 +15,7 @@ class GridFlexEntity(Entity):
     _attr_should_poll = False
 
     def __init__(
-        self, entry: GridFlexConfigEntry, subentry: ConfigSubentry | None, key: str
+        self, entry: ConfigEntry, subentry: ConfigSubentry | None, key: str
     ) -> None:
         """Name the entity after its translation key and place it on its device."""
         self._entry = entry

@@ -62,8 +62,10 @@ def fast_client(
 @pytest.fixture(autouse=True)
 def no_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """HA tests run the real transport without its politeness pause and backoff waits."""
-    monkeypatch.setattr("custom_components.gridflex.cdp.REQUEST_PAUSE", 0.0)
-    monkeypatch.setattr("custom_components.gridflex.cdp.RETRY_DELAYS", (0.0, 0.0))
+    monkeypatch.setattr("custom_components.gridflex.clients.CDP_REQUEST_PAUSE", 0.0)
+    monkeypatch.setattr(
+        "custom_components.gridflex.clients.CDP_RETRY_DELAYS", (0.0, 0.0)
+    )
     for flow in ("account_flow", "zone_flow"):
         monkeypatch.setattr(
             f"custom_components.gridflex.cdp.{flow}.FORM_RETRY_DELAYS", (0.0,)

@@ -55,7 +55,7 @@ async def test_account_form_errors_and_duplicate(
         flow_id, {"base_url": cdp_sim.url + "/"}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "account_already_configured"
 
 
 async def _cmz_flow(hass: HomeAssistant, entry: MockConfigEntry) -> str:

@@ -6,14 +6,14 @@ import datetime as dt
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.gridflex.cdp.flow import CdpFlow
 from custom_components.gridflex.const import DOMAIN
-from custom_components.gridflex.runtime import CdpRuntime
 from tests.simulators.cdp import STTP_ID, CdpSimulator
 from tests.simulators.cdp_data import ASHGROVE, clock_change_rows
 
@@ -65,8 +65,9 @@ async def test_a_cdn_burst_is_ridden_out_and_failures_back_off(
     await setup_cdp(hass, entry)
     state = hass.states.get(CLOSING)
     assert state is not None and state.state != STATE_UNAVAILABLE
-    assert isinstance(entry.runtime_data, CdpRuntime)
-    coordinator = entry.runtime_data.cdp.coordinator
+    flow = entry.runtime_data.flow(CdpFlow)
+    assert flow is not None
+    coordinator = flow.coordinator
 
     for failures, hours in ((1, 1), (2, 2), (3, 4), (4, 6), (5, 6)):
         cdp_sim.cdn_block_next(3)  # longer than the backoff: the refresh fails
@@ -108,9 +109,10 @@ async def test_without_a_token_a_repair_issue_says_what_to_do(
     )
     assert calendar.event is None
     assert await calendar.async_get_events(hass, NOW, NOW + dt.timedelta(days=7)) == []
-    assert isinstance(entry.runtime_data, CdpRuntime)
-    assert entry.runtime_data.cdp.entities("event") == {}
-    assert entry.runtime_data.cdp.diagnostics()["has_token"] is False
+    flow = entry.runtime_data.flow(CdpFlow)
+    assert flow is not None
+    assert flow.entities(Platform.EVENT) == {}
+    assert flow.diagnostics()["connected_data_portal"]["has_token"] is False
     # No reauth (there was no token to renew), and no loop: the next try is an hour away.
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     before = len(cdp_sim.received)

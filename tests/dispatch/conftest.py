@@ -34,6 +34,7 @@ from custom_components.gridflex.const import (
     EVENT_DISPATCH,
     SUBENTRY_METERABLE_UNIT,
 )
+from custom_components.gridflex.dispatch.flow import DispatchFlow
 from custom_components.gridflex.dispatch.notify import MAX_HOLD_S
 from custom_components.gridflex.dispatch.persistence import (
     MIN_SAVE_INTERVAL_S,
@@ -137,7 +138,7 @@ class Harness:
 
     @property
     def runtime(self) -> Any:
-        return self.entry.runtime_data.dispatch
+        return self.entry.runtime_data.flow(DispatchFlow).runtime
 
     async def restart(self, at: dt.datetime | None = None) -> None:
         """Unload (the Store is written), move time, load again from the Store."""
@@ -188,7 +189,9 @@ async def harness(
     client = await hass_client_no_auth()
     yield Harness(hass, entry, client, events, freezer, hass_storage)
     if entry.state is ConfigEntryState.LOADED:
-        assert_book_consistent(entry.runtime_data.dispatch.lifecycle.records)
+        assert_book_consistent(
+            entry.runtime_data.flow(DispatchFlow).runtime.lifecycle.records
+        )
 
 
 def assert_book_consistent(book: Any) -> None:

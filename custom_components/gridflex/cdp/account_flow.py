@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -14,8 +14,10 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from ..accounts import AccountClaimingFlow, portal_unique_id
 from ..api.cdp import DEFAULT_CDP_BASE_URL, TRADES_DATASET, AccessRefusedError
 from ..api.errors import GridFlexApiError
+from ..clients import cdp_client
 from ..const import (
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
@@ -23,7 +25,6 @@ from ..const import (
     LOGGER,
     AccountKind,
 )
-from . import build_client
 from .const import TOKEN_HELP_URL
 
 CDP_TITLE = "Connected Data Portal"
@@ -46,7 +47,7 @@ async def async_check_cdp_account(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> dict[str, str]:
     """Read a registered-only resource with the token, or a public dataset without one."""
-    client = build_client(hass, data, retry_delays=FORM_RETRY_DELAYS, pause=0)
+    client = cdp_client(hass, data, retry_delays=FORM_RETRY_DELAYS, pause=0)
     try:
         if client.has_token:
             await client.async_check_access()
@@ -67,7 +68,7 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class CdpAccountSteps(ConfigFlow):
+class CdpAccountSteps(AccountClaimingFlow):
     """The steps a GridFlex config flow gains for a Connected Data Portal account."""
 
     async def async_step_cdp(
@@ -77,10 +78,11 @@ class CdpAccountSteps(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean(user_input)
-            await self.async_set_unique_id(
-                f"{AccountKind.CDP}_{data[CONF_BASE_URL].rstrip('/').casefold()}"
-            )
-            self._abort_if_unique_id_configured()
+            # One account per portal: the token is optional, the data the same for everyone.
+            if aborted := await self._async_claim_account(
+                portal_unique_id(data[CONF_BASE_URL])
+            ):
+                return aborted
             errors = await async_check_cdp_account(self.hass, data)
             if not errors:
                 return self.async_create_entry(
@@ -101,7 +103,10 @@ class CdpAccountSteps(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean(user_input)
-            errors = await async_check_cdp_account(self.hass, data)
+            if self._is_another_account(entry, {**entry.data, **data}):
+                errors = {"base": "another_portal"}
+            else:
+                errors = await async_check_cdp_account(self.hass, data)
             if not errors:
                 return self.async_update_reload_and_abort(entry, data_updates=data)
         return self.async_show_form(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
@@ -22,7 +22,6 @@ from ..api.cdp import AccessRefusedError, CdpClient
 from ..api.cdp.market import MarketSnapshot, async_read_market
 from ..api.errors import GridFlexApiError
 from ..const import DOMAIN, LOGGER, SUBENTRY_FLEXIBILITY_ZONE
-from ..runtime import GridFlexConfigEntry
 from .const import (
     CONF_CMZ_CODE,
     LOOK_AHEAD,
@@ -41,10 +40,10 @@ def token_issue_id(entry_id: str) -> str:
 class CdpCoordinator(DataUpdateCoordinator[MarketSnapshot | None]):
     """Keeps one portal account's zones in step with the portal, politely."""
 
-    config_entry: GridFlexConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: GridFlexConfigEntry, client: CdpClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: CdpClient
     ) -> None:
         """Prepare, without any I/O."""
         super().__init__(

@@ -15,7 +15,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import UnitOfPower
+from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -225,12 +225,16 @@ class ZoneSensor(ZoneEntity, SensorEntity):
 
 
 def zone_entities(
-    coordinator: CdpCoordinator, platform: str
-) -> dict[str, list[Entity]]:
+    coordinator: CdpCoordinator, platform: Platform
+) -> dict[str | None, list[Entity]]:
     """Return one platform's entities, grouped by zone sub-entry id."""
-    build: dict[str, Callable[[ConfigSubentry], list[Entity]]] = {
-        "calendar": lambda sub: [ZoneCalendar(coordinator, sub, "delivery_periods")],
-        "sensor": lambda sub: [ZoneSensor(coordinator, sub, d) for d in ZONE_SENSORS],
+    build: dict[Platform, Callable[[ConfigSubentry], list[Entity]]] = {
+        Platform.CALENDAR: lambda sub: [
+            ZoneCalendar(coordinator, sub, "delivery_periods")
+        ],
+        Platform.SENSOR: lambda sub: [
+            ZoneSensor(coordinator, sub, d) for d in ZONE_SENSORS
+        ],
     }
     if platform not in build:
         return {}

@@ -36,8 +36,8 @@ from ..api.cdp import (
     postcode_forms,
 )
 from ..api.errors import GridFlexApiError
+from ..clients import cdp_client
 from ..const import CONF_POSTCODE, LOGGER, SUBENTRY_FLEXIBILITY_ZONE
-from . import build_client
 from .account_flow import FORM_RETRY_DELAYS
 from .const import (
     CONF_CMZ_CODE,
@@ -76,7 +76,7 @@ class FlexibilityZoneSubentryFlow(ConfigSubentryFlow):
         self._found: dict[str, Zone] = {}
 
     def _client(self) -> CdpClient:
-        return build_client(
+        return cdp_client(
             self.hass, self._get_entry().data, retry_delays=FORM_RETRY_DELAYS, pause=0
         )
 

@@ -91,7 +91,8 @@ class Lifecycle:
             return Outcome.ACCEPTED
         if old is not None and old.cancelled:
             return Outcome.CANCELLED_BEFORE
-        if old is not None and old.instruction.same_content(instruction):
+        # Equality ignores ``raw``: the same content, however FPP wrote it.
+        if old is not None and old.instruction == instruction:
             return Outcome.ACCEPTED
         if old is None:
             record = InstructionRecord(

@@ -6,13 +6,12 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from ..api.fpp.products import describe_product
 from ..const import DOMAIN, EVENT_DISPATCH
-from ..runtime import GridFlexConfigEntry
 from .lifecycle import EventType
 from .records import InstructionRecord
 
@@ -52,7 +51,7 @@ class DispatchNotifier:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         meterable_units: dict[str, ConfigSubentry],
     ) -> None:
         """Bind to one account and its configured MUs."""

@@ -79,10 +79,6 @@ class Instruction:
         """The MU ids in the order FPP listed them."""
         return tuple(unit.id for unit in self.meterable_units)
 
-    def same_content(self, other: Instruction) -> bool:
-        """Tell whether ``other`` says exactly the same thing, however it was written."""
-        return self == other
-
 
 @dataclass(frozen=True, slots=True)
 class LegacyStart:

@@ -1,0 +1,30 @@
+"""GridFlex's actions, registered once for every account (``async_setup``)."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant, SupportsResponse
+
+from .const import DOMAIN, SERVICE_REFRESH_CONSUMPTION
+from .consumption import REFRESH_CONSUMPTION_SCHEMA, async_refresh_consumption
+from .readings.services import (
+    RESUBMIT_SCHEMA,
+    SERVICE_RESUBMIT_READINGS,
+    async_resubmit_readings,
+)
+
+
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register ``gridflex.resubmit_readings`` and ``gridflex.refresh_consumption``."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_RESUBMIT_READINGS,
+        async_resubmit_readings,
+        schema=RESUBMIT_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_REFRESH_CONSUMPTION,
+        async_refresh_consumption,
+        schema=REFRESH_CONSUMPTION_SCHEMA,
+    )
