@@ -23,6 +23,7 @@ from .migration import (
 )
 from .runtime import GridFlexConfigEntry
 from .services import async_setup_services
+from .url_check import async_check_base_url
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -48,6 +49,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
     """Set up one GridFlex account: its kind's client and flows, then the platforms."""
     update_duplicate_issue(hass, entry)
+    async_check_base_url(hass, entry)
     entry.runtime_data = await ACCOUNT_SETUP[entry.data[CONF_ACCOUNT_KIND]](hass, entry)
     async_register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

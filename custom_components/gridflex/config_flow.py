@@ -58,6 +58,18 @@ PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
+CONF_REGENERATE_DISPATCH_KEY = "regenerate_dispatch_key"
+
+
+def _new_dispatch_credentials() -> dict[str, str]:
+    """Return a fresh dispatch key, endpoint id and webhook id."""
+    return {
+        CONF_DISPATCH_SECRET: secrets.token_urlsafe(32),
+        CONF_ENDPOINT_ID: secrets.token_hex(8),
+        CONF_WEBHOOK_ID: webhook.async_generate_id(),
+    }
+
+
 def _switchgrid_title(account: str, test_mode: bool) -> str:
     return f"Switchgrid {account}{' (test)' if test_mode else ''}"
 
@@ -151,9 +163,7 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
                     CONF_ACCOUNT_KIND: AccountKind.FPP,
                     **user_input,
                     CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
-                    CONF_DISPATCH_SECRET: secrets.token_urlsafe(32),
-                    CONF_ENDPOINT_ID: secrets.token_hex(8),
-                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                    **_new_dispatch_credentials(),
                 }
                 return await self.async_step_fpp_endpoint()
         schema = vol.Schema(
@@ -303,6 +313,8 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
+            user_input = dict(user_input)
+            regenerate = bool(user_input.pop(CONF_REGENERATE_DISPATCH_KEY, False))
             errors = self._other_account_errors(
                 entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
@@ -312,8 +324,16 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
                     title = _switchgrid_title(
                         entry.data[CONF_ACCOUNT_ID], user_input[CONF_TEST_MODE]
                     )
+                if regenerate:
+                    # A key that may have leaked: the old key, URL and webhook stop working.
+                    user_input |= _new_dispatch_credentials()
                 return self.async_update_reload_and_abort(
-                    entry, title=title, data_updates=user_input
+                    entry,
+                    title=title,
+                    data_updates=user_input,
+                    reason="dispatch_key_regenerated"
+                    if regenerate
+                    else "reconfigure_successful",
                 )
         fields: dict[vol.Marker, Any] = {
             vol.Required(CONF_API_TOKEN): PASSWORD,
@@ -322,6 +342,10 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         if kind == AccountKind.SWITCHGRID:
             fields[vol.Required(CONF_EVENTS_URL)] = URL
             fields[vol.Required(CONF_TEST_MODE)] = BooleanSelector()
+        else:
+            fields[vol.Optional(CONF_REGENERATE_DISPATCH_KEY, default=False)] = (
+                BooleanSelector()
+            )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(

@@ -15,6 +15,7 @@ from .const import (
     CONF_STREET,
     CONF_WEBHOOK_ID,
 )
+from .dispatch.inbound_log import redact_url
 from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
 # Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
@@ -68,4 +69,16 @@ async def async_get_config_entry_diagnostics(
         for flow in runtime.flows:
             data.update(flow.diagnostics())
 
-    return async_redact_data(data, TO_REDACT)
+    redacted: dict[str, Any] = _without_userinfo(async_redact_data(data, TO_REDACT))
+    return redacted
+
+
+def _without_userinfo(value: Any) -> Any:
+    """Every URL anywhere in the diagnostics, without its ``user:password@``."""
+    if isinstance(value, str):
+        return redact_url(value) if "://" in value else value
+    if isinstance(value, dict):
+        return {k: _without_userinfo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_userinfo(v) for v in value]
+    return value

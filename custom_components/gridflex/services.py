@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant, SupportsResponse
+from homeassistant.helpers.service import async_register_admin_service
 
 from .const import DOMAIN, SERVICE_REFRESH_CONSUMPTION
 from .consumption import REFRESH_CONSUMPTION_SCHEMA, async_refresh_consumption
@@ -15,7 +16,9 @@ from .readings.services import (
 
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register ``gridflex.resubmit_readings`` and ``gridflex.refresh_consumption``."""
-    hass.services.async_register(
+    # Resubmitting rewrites what FPP pays on: an administrator's action.
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_RESUBMIT_READINGS,
         async_resubmit_readings,

@@ -15,6 +15,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_interval
 
 from ..const import (
+    CONF_CONTROLLED_ENTITIES,
     CONF_ENDPOINT_ID,
     CONF_MU_ID,
     CONF_WEBHOOK_ID,
@@ -28,8 +29,9 @@ from .endpoint import ENDPOINTS, DispatchView, async_handle
 from .entities import dispatch_entities_by_subentry
 from .lifecycle import Lifecycle
 from .notify import DispatchNotifier
-from .persistence import DispatchStore
-from .state import DispatchRuntime
+from .persistence import DispatchStore, store_key
+from .saved_state import async_load_saved, control_key, report_losses
+from .state import KEEP_UNKNOWN_MUS, DispatchRuntime, SavingHooks
 
 PRUNE_INTERVAL = dt.timedelta(hours=6)
 
@@ -104,7 +106,8 @@ class DispatchFlow:
             runtime.lifecycle.shutdown()
             runtime.notifier.shutdown()
             runtime.control.shutdown()
-            await runtime.store.async_flush()
+            await runtime.store.async_close()
+            await runtime.control_store.async_close()
         while self.cleanups:
             self.cleanups.pop()()
 
@@ -122,23 +125,52 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     """Load this account's instructions; :meth:`DispatchFlow.async_start` opens the endpoint."""
     units = configured_meterable_units(entry)
     notifier = DispatchNotifier(hass, entry, units)
-    lifecycle = Lifecycle(hass, notifier)
     runtime: DispatchRuntime
 
     def _snapshot() -> dict[str, Any]:
         return runtime.snapshot(for_store=True)
 
-    store = DispatchStore(hass, entry.entry_id, _snapshot)
-    runtime = DispatchRuntime(hass, entry, units, notifier, lifecycle, store)
-    records, control, unknown = await store.async_load()
-    runtime.control = DeviceControl(hass, units, control, store.schedule_save)
-    runtime.unknown_meterable_units = set(unknown)
-    runtime.saved_records = records
+    def _control_snapshot() -> dict[str, Any]:
+        return runtime.control_snapshot()
+
+    store = DispatchStore(hass, store_key(entry.entry_id), entry.title, _snapshot)
+    control_store = DispatchStore(
+        hass, control_key(entry.entry_id), entry.title, _control_snapshot
+    )
+    lifecycle = Lifecycle(hass, SavingHooks(notifier, store))
+    notifier.replies_pending = lambda: store.unsaved
+    runtime = DispatchRuntime(
+        hass, entry, units, notifier, lifecycle, store, control_store
+    )
+    saved = await async_load_saved(store.store, control_store.store)
+    runtime.control = DeviceControl(
+        hass, units, saved.control, runtime.control_changed, control_store.async_durable
+    )
+    lifecycle.legacy_limit = lambda mu: runtime.control.policy.limits[mu].max_duration
+    runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
+    runtime.saved_records = saved.records
+    report_losses(
+        hass,
+        entry.entry_id,
+        entry.title,
+        saved,
+        sorted(
+            {
+                e
+                for sub in units.values()
+                for e in sub.data.get(CONF_CONTROLLED_ENTITIES) or []
+            }
+        ),
+    )
+    had_instructions = bool(saved.records)
 
     @callback
     def _follow() -> None:
-        runtime.control.sync(lifecycle.active_mus())
-        store.schedule_save()
+        nonlocal had_instructions
+        runtime.control.sync(lifecycle.active_by_mu())
+        if bool(lifecycle.records) is not had_instructions:
+            had_instructions = not had_instructions
+            control_store.schedule_save()
 
     flow = DispatchFlow(runtime, cleanups=[notifier.add_listener(_follow)])
     entry.async_on_unload(flow.async_unload)

@@ -16,9 +16,10 @@ from .lifecycle import EventType
 from .records import InstructionRecord
 
 # Replies to a burst of PUTs go out before the events and entity writes they cause: those
-# wait until no change came for QUIET_S, and never more than MAX_HOLD_S after the first one.
+# wait until no change came for QUIET_S and the Store write the replies wait for is done,
+# and never more than MAX_HOLD_S after the first change.
 QUIET_S = 0.005
-MAX_HOLD_S = 0.1
+MAX_HOLD_S = 0.25
 
 
 def _iso(moment: Any) -> str | None:
@@ -67,6 +68,8 @@ class DispatchNotifier:
         self._handle: asyncio.TimerHandle | None = None
         self._generation = self._armed_generation = 0
         self._first_change = 0.0
+        # Whether replies are still waiting for a write (set by the runtime).
+        self.replies_pending: Callable[[], bool] = lambda: False
 
     def device_id(self, mu_id: str) -> str | None:
         """Return the HA device id of one configured MU."""
@@ -131,7 +134,10 @@ class DispatchNotifier:
         self._handle = None
         now = self._hass.loop.time()
         deadline = self._first_change + MAX_HOLD_S
-        if self._generation != self._armed_generation and now < deadline:
+        quiet = (
+            self._generation == self._armed_generation and not self.replies_pending()
+        )
+        if not quiet and now < deadline:
             self._arm(min(now + QUIET_S, deadline))  # more came meanwhile: wait again
             return
         self.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,10 +13,13 @@ from homeassistant.helpers import issue_registry as ir
 from ..const import DOMAIN
 from .control import DeviceControl
 from .inbound_log import InboundLog
-from .lifecycle import Lifecycle
+from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
 from .persistence import DispatchStore
+from .rate_limit import RequestBudget
 from .records import InstructionRecord
+
+KEEP_UNKNOWN_MUS = 50
 
 
 @dataclass(slots=True)
@@ -28,35 +32,58 @@ class DispatchRuntime:
     notifier: DispatchNotifier
     lifecycle: Lifecycle
     store: DispatchStore
+    control_store: DispatchStore
     control: DeviceControl = field(init=False)
     inbound: InboundLog = field(default_factory=InboundLog)
-    unknown_meterable_units: set[str] = field(default_factory=set)
+    budget: RequestBudget = field(default_factory=RequestBudget)
+    # Most recent last; at most KEEP_UNKNOWN_MUS, only from otherwise valid instructions.
+    unknown_meterable_units: dict[str, None] = field(default_factory=dict)
     saved_records: list[InstructionRecord] = field(default_factory=list)
 
     def snapshot(self, *, for_store: bool = False) -> dict[str, Any]:
         """Return what the Store keeps (records pre-encoded for the Store, plain otherwise)."""
         records = self.lifecycle.records.values()
         return {
-            "instructions": [
-                r.saved_json() if for_store else r.as_dict() for r in records
-            ],
+            "instructions": (
+                [j for r in records if (j := r.saved_json()) is not None]
+                if for_store
+                else [r.as_dict() for r in records]
+            ),
             "control": self.control.applied,
-            "unknown_meterable_units": sorted(self.unknown_meterable_units),
+            "unknown_meterable_units": list(self.unknown_meterable_units),
         }
+
+    def control_snapshot(self) -> dict[str, Any]:
+        """Return the control file: what GridFlex switched, and whether instructions are saved."""
+        return {
+            "control": self.control.applied,
+            "instructions_saved": bool(self.lifecycle.records),
+        }
+
+    @callback
+    def control_changed(self) -> None:
+        """Device control moved: both files carry it."""
+        self.store.schedule_save()
+        self.control_store.schedule_save()
 
     @callback
     def note_unknown(self, mu_ids: list[str]) -> None:
         """Remember MUs FPP named that are not configured here, and raise a repair issue."""
-        if not set(mu_ids) - self.unknown_meterable_units:
+        if all(mu in self.unknown_meterable_units for mu in mu_ids):
             return
-        self.unknown_meterable_units |= set(mu_ids)
+        for mu in mu_ids:
+            self.unknown_meterable_units.pop(mu, None)
+            self.unknown_meterable_units[mu] = None
+        for oldest in list(self.unknown_meterable_units)[:-KEEP_UNKNOWN_MUS]:
+            del self.unknown_meterable_units[oldest]
         self.store.schedule_save()
         self.update_repair_issue()
 
     @callback
     def update_repair_issue(self) -> None:
         """Show (or clear) the repair issue listing unconfigured MUs FPP instructed."""
-        self.unknown_meterable_units -= set(self.meterable_units)
+        for mu in set(self.unknown_meterable_units) & set(self.meterable_units):
+            del self.unknown_meterable_units[mu]
         issue_id = f"unknown_meterable_units_{self.entry.entry_id}"
         if not self.unknown_meterable_units:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
@@ -73,3 +100,20 @@ class DispatchRuntime:
                 "units": ", ".join(sorted(self.unknown_meterable_units)),
             },
         )
+
+
+@dataclass(slots=True)
+class SavingHooks:
+    """Every change of the state machine is saved at once; users hear of it after the replies."""
+
+    notifier: DispatchNotifier
+    store: DispatchStore
+
+    def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
+        """Queue the bus event (sent after the burst's replies)."""
+        self.notifier.fire(kind, record, **extra)
+
+    def changed(self, mu_ids: Iterable[str] | None = None) -> None:
+        """Mark the Store changed (the reply waits for its write), then refresh entities."""
+        self.store.schedule_save()
+        self.notifier.changed(mu_ids)
