@@ -25,7 +25,9 @@ import aiohttp
 from demo_config import (
     DEMO_SENSORS,
     DEMO_SWITCHES,
+    cdp_account_answers,
     energy_preferences,
+    flexibility_zone_answers,
     fpp_account_answers,
     gas_point_answers,
     meterable_units,
@@ -41,6 +43,7 @@ ENTRY_FLOW = "/api/config/config_entries/flow"
 SUBENTRY_FLOW = "/api/config/config_entries/subentries/flow"
 METERABLE_UNIT = "meterable_unit"
 DELIVERY_POINT = "delivery_point"
+FLEXIBILITY_ZONE = "flexibility_zone"
 
 
 def _load_state(path: Path) -> dict[str, Any]:
@@ -55,13 +58,17 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
 
 
 # Every account lists every sub-entry type (the wrong kind aborts in words): tell them by title.
-ACCOUNT_TITLES = {METERABLE_UNIT: "FPP ", DELIVERY_POINT: "Switchgrid "}
+ACCOUNT_TITLES = {
+    METERABLE_UNIT: "FPP ",
+    DELIVERY_POINT: "Switchgrid ",
+    FLEXIBILITY_ZONE: "Connected Data Portal",
+}
 
 
 def _account(
     entries: list[dict[str, Any]], subentry_type: str
 ) -> dict[str, Any] | None:
-    """The GridFlex entry that holds sub-entries of this type (FPP or Switchgrid)."""
+    """The GridFlex entry that holds sub-entries of this type (FPP, Switchgrid or CDP)."""
     prefix = ACCOUNT_TITLES[subentry_type]
     return next((e for e in entries if e["title"].startswith(prefix)), None)
 
@@ -92,13 +99,20 @@ async def provision(args: argparse.Namespace) -> None:
                 f"{err}\n(the demo login is in {args.state}; delete {args.demo_dir} to start over)"
             ) from err
 
-        await add_demo_accounts(ha, args.fpp_url, args.switchgrid_url, state)
+        await add_demo_accounts(
+            ha, args.fpp_url, args.switchgrid_url, state, cdp_url=args.cdp_url
+        )
         _save_state(args.state, state)
     _print_summary(args.url, state)
 
 
 async def add_demo_accounts(
-    ha: HomeAssistantApi, fpp_url: str, switchgrid_url: str, state: dict[str, Any]
+    ha: HomeAssistantApi,
+    fpp_url: str,
+    switchgrid_url: str,
+    state: dict[str, Any],
+    *,
+    cdp_url: str | None = None,
 ) -> None:
     """
     Add what is missing, through the same flows as the UI: accounts, sub-entries, energy.
@@ -125,6 +139,9 @@ async def add_demo_accounts(
             {"handler": DOMAIN},
             switchgrid_account_answers(switchgrid_url),
         )
+    if cdp_url is not None and _account(entries, FLEXIBILITY_ZONE) is None:
+        print("  adding the Connected Data Portal account")
+        await ha.run_flow(ENTRY_FLOW, {"handler": DOMAIN}, cdp_account_answers(cdp_url))
 
     entries = await ha.entries(DOMAIN)
     fpp, switchgrid = (
@@ -138,6 +155,10 @@ async def add_demo_accounts(
     await _add_subentry(
         ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
     )
+    if (cdp := _account(entries, FLEXIBILITY_ZONE)) is not None:
+        await _add_subentry(
+            ha, cdp, FLEXIBILITY_ZONE, flexibility_zone_answers(), "flexibility zone"
+        )
     await _set_energy_preferences(ha)
 
 
@@ -236,8 +257,13 @@ async def check_demo(ha: HomeAssistantApi) -> list[str]:
     ):
         titles = [e["title"] for e in entries]
         problems.append(f"expected an FPP and a Switchgrid account, found {titles}")
-    if sum(e["num_subentries"] for e in entries) < 3:
-        problems.append("expected 2 Meterable Units and 1 delivery point")
+    # A Connected Data Portal account, when the demo has one, follows one zone.
+    with_zone = _account(entries, FLEXIBILITY_ZONE) is not None
+    if sum(e["num_subentries"] for e in entries) < 3 + with_zone:
+        problems.append(
+            "expected 2 Meterable Units, 1 delivery point"
+            + (" and 1 flexibility zone" if with_zone else "")
+        )
     # Entities disabled by default (e.g. Last reading sent) have no state to read.
     gridflex_entities = [
         r["entity_id"]
@@ -317,6 +343,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--fpp-url", default="http://127.0.0.1:8801/api/participant")
     parser.add_argument("--switchgrid-url", default="http://127.0.0.1:8802")
+    parser.add_argument("--cdp-url", default="http://127.0.0.1:8803/api/3/action/")
     parser.add_argument(
         "--timeout",
         type=float,

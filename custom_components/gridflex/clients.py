@@ -8,9 +8,17 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
+from .api.cdp import CdpClient
+from .api.cdp.transport import DEFAULT_RETRY_DELAYS
 from .api.fpp import FppClient
 from .api.switchgrid import DEFAULT_EVENTS_URL, SwitchgridClient
+from .cdp.const import REQUEST_PAUSE
 from .const import CONF_API_TOKEN, CONF_BASE_URL, CONF_EVENTS_URL, CONF_TEST_MODE
+
+# The Connected Data Portal's politeness: a pause between requests, backoff on the CDN's 403
+# bursts (module-level: tests shorten them).
+CDP_REQUEST_PAUSE = REQUEST_PAUSE
+CDP_RETRY_DELAYS = DEFAULT_RETRY_DELAYS
 
 
 def fpp_client(hass: HomeAssistant, data: Mapping[str, Any]) -> FppClient:
@@ -28,4 +36,21 @@ def switchgrid_client(hass: HomeAssistant, data: Mapping[str, Any]) -> Switchgri
         data[CONF_BASE_URL],
         test_mode=data.get(CONF_TEST_MODE, False),
         events_url=data.get(CONF_EVENTS_URL, DEFAULT_EVENTS_URL),
+    )
+
+
+def cdp_client(
+    hass: HomeAssistant,
+    data: Mapping[str, Any],
+    *,
+    pause: float | None = None,
+    retry_delays: tuple[float, ...] | None = None,
+) -> CdpClient:
+    """Return a Connected Data Portal client for an account's (or a form's) token and base URL."""
+    return CdpClient.create(
+        async_get_clientsession(hass),
+        (data.get(CONF_API_TOKEN) or "").strip() or None,
+        data[CONF_BASE_URL],
+        pause=CDP_REQUEST_PAUSE if pause is None else pause,
+        retry_delays=CDP_RETRY_DELAYS if retry_delays is None else retry_delays,
     )

@@ -22,7 +22,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .accounts import account_unique_id, entry_of_account
+from .accounts import account_unique_id
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
 from .api.switchgrid import (
@@ -30,6 +30,8 @@ from .api.switchgrid import (
     DEFAULT_SWITCHGRID_BASE_URL,
     SwitchgridClient,
 )
+from .cdp.account_flow import CdpAccountSteps, async_check_cdp_account
+from .cdp.zone_flow import FlexibilityZoneSubentryFlow
 from .clients import fpp_client, switchgrid_client
 from .const import (
     CONF_ACCOUNT_ID,
@@ -45,6 +47,7 @@ from .const import (
     DOMAIN,
     LOGGER,
     SUBENTRY_DELIVERY_POINT,
+    SUBENTRY_FLEXIBILITY_ZONE,
     SUBENTRY_METERABLE_UNIT,
     AccountKind,
 )
@@ -53,6 +56,7 @@ from .dispatch.endpoint_url import EndpointAddresses, endpoint_addresses
 from .subentry_flows import (
     DeliveryPointSubentryFlow,
     MeterableUnitSubentryFlow,
+    NotACdpAccountFlow,
     NotAnFppAccountFlow,
     NotASwitchgridAccountFlow,
 )
@@ -85,8 +89,30 @@ def _endpoint_placeholders(addresses: EndpointAddresses, secret: str) -> dict[st
     }
 
 
-class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Set up a Flexible Power Portal or a Switchgrid account."""
+# Sub-entry type -> the account kind it belongs to, its flow, and the flow that says so elsewhere.
+SUBENTRY_FLOWS: dict[
+    str, tuple[AccountKind, type[ConfigSubentryFlow], type[ConfigSubentryFlow]]
+] = {
+    SUBENTRY_METERABLE_UNIT: (
+        AccountKind.FPP,
+        MeterableUnitSubentryFlow,
+        NotAnFppAccountFlow,
+    ),
+    SUBENTRY_DELIVERY_POINT: (
+        AccountKind.SWITCHGRID,
+        DeliveryPointSubentryFlow,
+        NotASwitchgridAccountFlow,
+    ),
+    SUBENTRY_FLEXIBILITY_ZONE: (
+        AccountKind.CDP,
+        FlexibilityZoneSubentryFlow,
+        NotACdpAccountFlow,
+    ),
+}
+
+
+class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
+    """Set up a Flexible Power Portal, Switchgrid or Connected Data Portal account."""
 
     VERSION = 1
     # 1.2: Switchgrid accounts have their own events feed URL.
@@ -103,20 +129,15 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """
-        Meterable Units under an FPP account, delivery points under a Switchgrid account.
+        Each sub-entry type under its account kind; every other kind aborts in words.
 
-        Every account lists both kinds: Home Assistant's "Add ..." buttons on the integration
-        page offer every account, and a kind an account does not list ends in Home Assistant's
-        bare "Invalid handler specified". The wrong kind aborts in GridFlex's words instead.
+        Home Assistant's "Add ..." buttons on the integration page offer every account, and a
+        type an account does not list ends in Home Assistant's bare "Invalid handler specified".
         """
-        fpp = config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
+        kind = config_entry.data[CONF_ACCOUNT_KIND]
         return {
-            SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow
-            if fpp
-            else NotAnFppAccountFlow,
-            SUBENTRY_DELIVERY_POINT: NotASwitchgridAccountFlow
-            if fpp
-            else DeliveryPointSubentryFlow,
+            subentry_type: flow if kind == owner else wrong_kind
+            for subentry_type, (owner, flow, wrong_kind) in SUBENTRY_FLOWS.items()
         }
 
     async def async_step_user(
@@ -124,13 +145,16 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask which kind of account to add."""
         return self.async_show_menu(
-            step_id="user", menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID]
+            step_id="user",
+            menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID, AccountKind.CDP],
         )
 
     async def _async_check_token(
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
         """Make one real call with the token; return form errors (empty when it works)."""
+        if kind == AccountKind.CDP:
+            return await async_check_cdp_account(self.hass, data)
         client: FppClient | SwitchgridClient = (
             fpp_client(self.hass, data)
             if kind == AccountKind.FPP
@@ -145,26 +169,11 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             return {"base": "cannot_connect"}
         return {}
 
-    async def _async_claim_account(
-        self, kind: AccountKind, token: str
-    ) -> ConfigFlowResult | None:
-        """Take the account's unique id; return an abort when the account is already set up."""
-        unique_id = account_unique_id(kind, token)
-        if (existing := entry_of_account(self.hass, unique_id)) is not None:
-            return self.async_abort(
-                reason="account_already_configured",
-                description_placeholders={"account": existing.title},
-            )
-        await self.async_set_unique_id(unique_id)
-        self._abort_if_unique_id_configured()
-        return None
-
     def _other_account_errors(
-        self, entry: ConfigEntry, kind: AccountKind, token: str
+        self, entry: ConfigEntry, user_input: Mapping[str, Any]
     ) -> dict[str, str]:
         """Refuse a token that opens another configured account (reauth, reconfigure)."""
-        unique_id = account_unique_id(kind, token)
-        if entry_of_account(self.hass, unique_id, skip={entry.entry_id}) is not None:
+        if self._is_another_account(entry, {**entry.data, **user_input}):
             return {"base": "another_account"}
         return {}
 
@@ -179,7 +188,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             errors[CONF_ACCOUNT_ID] = "required"
         elif user_input is not None:
             if aborted := await self._async_claim_account(
-                AccountKind.FPP, user_input[CONF_API_TOKEN]
+                account_unique_id(AccountKind.FPP, user_input[CONF_API_TOKEN])
             ):
                 return aborted
             errors = await self._async_check_token(AccountKind.FPP, user_input)
@@ -248,7 +257,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         elif user_input is not None:
             test_mode = user_input.get(CONF_TEST_MODE, False)
             if aborted := await self._async_claim_account(
-                AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN]
+                account_unique_id(AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN])
             ):
                 return aborted
             errors = await self._async_check_token(AccountKind.SWITCHGRID, user_input)
@@ -295,7 +304,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             kind = entry.data[CONF_ACCOUNT_KIND]
             errors = self._other_account_errors(
-                entry, kind, user_input[CONF_API_TOKEN]
+                entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 # The unique id stays the one the account was created with.
@@ -316,6 +325,8 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
             return await self.async_step_fpp_reconfigure(user_input)
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.CDP:
+            return await self.async_step_cdp_reconfigure(user_input)
         return await self._async_reconfigure(
             "reconfigure", AccountKind.SWITCHGRID, user_input, {}
         )
@@ -352,7 +363,7 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             user_input = dict(user_input)
             regenerate = bool(user_input.pop(CONF_REGENERATE_DISPATCH_KEY, False))
             errors = self._other_account_errors(
-                entry, kind, user_input[CONF_API_TOKEN]
+                entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 title = entry.title

@@ -38,6 +38,9 @@ DEFAULT_MAX_DISPATCH_MINUTES: Final = 240
 # A device is not switched again sooner than this (compressors must not short-cycle).
 DEFAULT_MIN_SWITCH_MINUTES: Final = 5
 
+# Connected Data Portal flexibility zone sub-entry (the rest lives in cdp/const.py)
+SUBENTRY_FLEXIBILITY_ZONE: Final = "flexibility_zone"
+
 # Switchgrid delivery point sub-entry
 SUBENTRY_DELIVERY_POINT: Final = "delivery_point"
 CONF_ENERGY_TYPE: Final = "energy_type"
@@ -50,10 +53,11 @@ CONF_CITY: Final = "city"
 
 
 class AccountKind(StrEnum):
-    """The two kinds of account a GridFlex config entry can hold."""
+    """The kinds of account a GridFlex config entry can hold."""
 
     FPP = "fpp"
     SWITCHGRID = "switchgrid"
+    CDP = "cdp"  # National Grid DSO's Connected Data Portal (cdp/)
 
 
 class Granularity(StrEnum):

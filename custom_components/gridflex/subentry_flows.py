@@ -324,3 +324,13 @@ class NotASwitchgridAccountFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Stop at once, in words."""
         return self.async_abort(reason="not_a_switchgrid_account")
+
+
+class NotACdpAccountFlow(ConfigSubentryFlow):
+    """Say where flexibility zones belong when one is added to another kind of account."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Stop at once, in words."""
+        return self.async_abort(reason="not_a_cdp_account")
