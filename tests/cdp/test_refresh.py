@@ -216,8 +216,46 @@ async def test_calendar_on_both_uk_clock_changes(
         ("2027-03-28T00:30:00+00:00", "2027-03-28T02:30:00+01:00"),
         ("2027-10-31T01:30:00+01:00", "2027-10-31T02:00:00+00:00"),
     ]
-    assert "Offers close: Thu 18 Mar 2027 12:00 GMT" in events[0]["description"]
+    assert "Offers close: 18/03/2027 12:00 GMT" in events[0]["description"]
     assert events[0]["location"] == "Ashgrove"
+
+
+async def test_calendar_speaks_french(
+    hass: HomeAssistant, cdp_sim: CdpSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Paris")
+    hass.config.language = "fr"
+    freezer.move_to(dt.datetime(2027, 3, 20, 12, 0, tzinfo=dt.UTC))
+    cdp_sim.set_records(STTP_ID, clock_change_rows(ASHGROVE))
+    await setup_cdp(hass, cdp_entry(cdp_sim, zone_subentry(ASHGROVE)))
+    reply = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.ashgrove_hv_periodes_de_livraison",
+            "start_date_time": "2027-03-01T00:00:00+00:00",
+            "end_date_time": "2027-12-01T00:00:00+00:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert reply is not None
+    event = reply["calendar.ashgrove_hv_periodes_de_livraison"]["events"][0]  # type: ignore[index]
+    assert event["summary"] == (
+        "Scheduled Utilisation – HV : Demand Turn Down / Generation Turn Up, "
+        "jusqu'à 0.564 MW, £7.02/MWh"
+    )
+    assert event["description"].split("\n")[:5] == [
+        "Appel : W/C 22/03/2027 - Scheduled Utilisation - Ashgrove",
+        "Zone : Ashgrove (CMZ_T7B_SWA_0012)",
+        "Service demandé : Demand Turn Down (DTD) / Generation Turn Up (GTU)",
+        "Capacité demandée : jusqu'à 0.564 MW",
+        "Prix plafond d'utilisation : £7.02/MWh",
+    ]
+    assert (
+        "Livraison : du 28/03/2027 00:30 GMT au 28/03/2027 02:30 BST"
+        in event["description"]
+    )
 
 
 async def test_removing_the_account_drops_its_issue(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aiohttp import ClientSession
+from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.gridflex.api.cdp import Outcome, TradePeriod, Voltage, Zone
@@ -31,6 +32,7 @@ from custom_components.gridflex.cdp.describe import (
     uk_time,
     zone_label,
 )
+from custom_components.gridflex.words import async_load_words
 from tests.simulators.cdp import CdpSimulator
 from tests.simulators.cdp_data import ASHGROVE, MELTON
 
@@ -126,33 +128,41 @@ def test_next_closing_ignores_past_and_missing_closes() -> None:
     assert next_closing([_period(), soon], now) is soon
 
 
-def test_words_of_a_period() -> None:
+async def test_words_of_a_period(hass: HomeAssistant) -> None:
+    await async_load_words(hass)
     bare = _period()
-    assert period_summary(bare) == "Flexibility trade"
-    assert capacity_range(bare) is None
+    assert period_summary(hass, bare) == "Flexibility trade"
+    assert capacity_range(hass, bare) is None
     assert (
-        capacity_range(_period(min_capacity_mw=0.1, max_capacity_mw=0.5))
+        capacity_range(hass, _period(min_capacity_mw=0.1, max_capacity_mw=0.5))
         == "0.1–0.5 MW"
     )
-    assert capacity_range(_period(min_capacity_mw=0.2)) == "0.2–? MW"
-    assert capacity_range(_period(max_capacity_mw=0.5)) == "up to 0.5 MW"
-    assert uk_time(None) == "not given"
-    description = period_description(bare)
+    assert capacity_range(hass, _period(min_capacity_mw=0.2)) == "0.2–? MW"
+    assert capacity_range(hass, _period(max_capacity_mw=0.5)) == "up to 0.5 MW"
+    assert uk_time(hass, None) == "not given"
+    description = period_description(hass, bare)
     assert "Utilisation ceiling price: not given" in description
-    assert (
-        "Delivery: Tue 01 Dec 2026 07:00 GMT to Tue 01 Dec 2026 07:30 GMT"
-        in description
-    )
+    assert "Delivery: 01/12/2026 07:00 GMT to 01/12/2026 07:30 GMT" in description
     assert description.endswith("Supported by NGED Open Data")
     summary = period_summary(
+        hass,
         _period(
             product="SU_LV_AM1",
             utilisation_ceiling=1234.5,
             required_service="Demand Turn Up (DTU)",
-        )
+        ),
     )
     assert summary == "Scheduled Utilisation – LV Night: Demand Turn Up, £1,234.50/MWh"
-    assert zone_label(Zone("CMZ_X", None, None, None, ())) == "Zone CMZ_X — CMZ_X"
+    assert zone_label(hass, Zone("CMZ_X", None, None, None, ())) == (
+        "Zone CMZ_X — CMZ_X"
+    )
+    hass.config.language = "fr"
+    await async_load_words(hass)
+    assert period_summary(hass, bare) == "Appel de flexibilité"
+    assert uk_time(hass, None) == "non indiqué"
+    assert zone_label(hass, Zone("CMZ_X", Voltage.HV, "Ashgrove", None, ())) == (
+        "Zone HV Ashgrove — CMZ_X"
+    )
     assert market_gateway_product_name(" su_hv ") == "Scheduled Utilisation – HV"
     assert market_gateway_product_name("NEW_ONE") == "NEW_ONE"
 

@@ -86,7 +86,7 @@ class ZoneCalendar(ZoneEntity, CalendarEntity):
         if view is None:
             return None
         now_or_next = upcoming(view.periods, view.now)
-        return period_event(now_or_next[0]) if now_or_next else None
+        return period_event(self.hass, now_or_next[0]) if now_or_next else None
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: dt.datetime, end_date: dt.datetime
@@ -96,7 +96,7 @@ class ZoneCalendar(ZoneEntity, CalendarEntity):
         if view is None:
             return []
         return [
-            period_event(p)
+            period_event(hass, p)
             for p in view.periods
             if p.end > start_date and p.start < end_date
         ]
@@ -107,18 +107,22 @@ class ZoneSensorDescription(SensorEntityDescription):
     """A zone sensor and how to read it from the zone's rows."""
 
     value: Callable[[ZoneView], float | dt.datetime | None]
-    attributes: Callable[[ZoneView], dict[str, Any] | None] = lambda _view: None
+    attributes: Callable[[HomeAssistant, ZoneView], dict[str, Any] | None] = (
+        lambda _hass, _view: None
+    )
 
 
-def _period_attributes(period: TradePeriod | None) -> dict[str, Any] | None:
+def _period_attributes(
+    hass: HomeAssistant, period: TradePeriod | None
+) -> dict[str, Any] | None:
     if period is None:
         return None
     return {
         "trade": period.trade_name,
-        "summary": period_summary(period),
+        "summary": period_summary(hass, period),
         "delivery_start": period.start.isoformat(),
         "delivery_end": period.end.isoformat(),
-        "required_capacity": capacity_range(period),
+        "required_capacity": capacity_range(hass, period),
     }
 
 
@@ -127,7 +131,7 @@ def _largest(values: list[float | None]) -> float | None:
     return max(known) if known else None
 
 
-def _results_attributes(view: ZoneView) -> dict[str, Any] | None:
+def _results_attributes(_hass: HomeAssistant, view: ZoneView) -> dict[str, Any] | None:
     summary = view.latest()
     if summary is None:
         return None
@@ -150,13 +154,13 @@ ZONE_SENSORS = (
         key="next_trade_closing",
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda v: p.closes if (p := _closing(v)) else None,
-        attributes=lambda v: _period_attributes(_closing(v)),
+        attributes=lambda hass, v: _period_attributes(hass, _closing(v)),
     ),
     ZoneSensorDescription(
         key="next_delivery_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value=lambda v: p.start if (p := v.next_start()) else None,
-        attributes=lambda v: _period_attributes(v.next_start()),
+        attributes=lambda hass, v: _period_attributes(hass, v.next_start()),
     ),
     ZoneSensorDescription(
         key="highest_utilisation_ceiling_price",
@@ -221,7 +225,11 @@ class ZoneSensor(ZoneEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Return what the figure is about."""
         view = self._view()
-        return None if view is None else self.entity_description.attributes(view)
+        return (
+            None
+            if view is None
+            else self.entity_description.attributes(self.hass, view)
+        )
 
 
 def zone_entities(

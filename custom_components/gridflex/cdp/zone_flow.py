@@ -150,7 +150,7 @@ class FlexibilityZoneSubentryFlow(ConfigSubentryFlow):
             else:
                 return self._create(new)
         options = [
-            SelectOptionDict(value=zone.cmz_code, label=zone_label(zone))
+            SelectOptionDict(value=zone.cmz_code, label=zone_label(self.hass, zone))
             for zone in self._found.values()
         ]
         schema = vol.Schema(
@@ -166,7 +166,9 @@ class FlexibilityZoneSubentryFlow(ConfigSubentryFlow):
             step_id="choose_zones",
             data_schema=schema,
             description_placeholders={
-                "zones": "\n".join(f"- {zone_label(z)}" for z in self._found.values())
+                "zones": "\n".join(
+                    f"- {zone_label(self.hass, z)}" for z in self._found.values()
+                )
             },
             errors=errors,
         )
