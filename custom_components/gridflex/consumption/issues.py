@@ -10,6 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..api.switchgrid.models import Ask, AskStatus
 from ..const import DOMAIN
+from ..issue_text import link, plain
 from .statistics_rules import PARIS, SeriesMismatch
 
 EXPIRY_WARNING = dt.timedelta(days=30)
@@ -73,7 +74,7 @@ def update_consent_issue(
         translation_key=key,
         translation_placeholders={
             "point": subentry.title,
-            "url": ask.user_url or "",
+            "url": link(ask.user_url or ""),
             "expires": expires,
         },
         data={
@@ -101,7 +102,7 @@ def raise_data_issue(
         is_fixable=False,
         severity=ir.IssueSeverity.ERROR,
         translation_key=kind,
-        translation_placeholders={"point": subentry.title, "message": message},
+        translation_placeholders={"point": subentry.title, "message": plain(message)},
     )
 
 

@@ -11,6 +11,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
 from ..const import DOMAIN, LOGGER
+from ..issue_text import plain
 from .queue import ReadingsQueue, UploadResult, retry_delay
 
 
@@ -128,7 +129,7 @@ class ReadingsUploader:
                 translation_placeholders={
                     "mu_id": self.queue.mu_id,
                     "count": str(sum(len(b.readings) for b in self.queue.parked)),
-                    "detail": self.queue.parked[-1].detail,
+                    "detail": plain(self.queue.parked[-1].detail),
                 },
             )
         else:
