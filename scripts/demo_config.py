@@ -9,6 +9,7 @@ from typing import Any
 FPP_TOKEN = "fpp-token"  # noqa: S105 - the simulators' default tokens
 SWITCHGRID_TOKEN = "switchgrid-token"  # noqa: S105
 ONBOARDING_STORAGE_VERSION = 4  # homeassistant/components/onboarding, HA 2026.2
+SWITCHGRID_EVENTS_PATH = "/api/homeassistant/events"  # tests/simulators/switchgrid.py
 GAS_PCE = "02142764108000"  # leading zero on purpose: it must survive
 
 HEAT_PUMP_POWER = "sensor.demo_heat_pump_power"
@@ -170,6 +171,7 @@ def fpp_account_answers(fpp_url: str) -> dict[str, Any]:
         "user": "fpp",
         "fpp": {"account_id": "demo-site", "api_token": FPP_TOKEN, "base_url": fpp_url},
         "fpp_endpoint": {},
+        "fpp_endpoint_private": {},  # the demo listens on 127.0.0.1: FPP could not reach it
     }
 
 
@@ -208,6 +210,8 @@ def switchgrid_account_answers(switchgrid_url: str) -> dict[str, Any]:
             "api_token": SWITCHGRID_TOKEN,
             "test_mode": True,
             "base_url": switchgrid_url,
+            # The simulator serves the demand-response feed too (the real one has its own host).
+            "events_url": f"{switchgrid_url}{SWITCHGRID_EVENTS_PATH}",
         },
     }
 

@@ -54,14 +54,16 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
     path.chmod(0o600)
 
 
+# Every account lists every sub-entry type (the wrong kind aborts in words): tell them by title.
+ACCOUNT_TITLES = {METERABLE_UNIT: "FPP ", DELIVERY_POINT: "Switchgrid "}
+
+
 def _account(
     entries: list[dict[str, Any]], subentry_type: str
 ) -> dict[str, Any] | None:
-    """The GridFlex entry that takes sub-entries of this type (FPP or Switchgrid)."""
-    return next(
-        (e for e in entries if subentry_type in e.get("supported_subentry_types", {})),
-        None,
-    )
+    """The GridFlex entry that holds sub-entries of this type (FPP or Switchgrid)."""
+    prefix = ACCOUNT_TITLES[subentry_type]
+    return next((e for e in entries if e["title"].startswith(prefix)), None)
 
 
 async def _login(
@@ -90,42 +92,53 @@ async def provision(args: argparse.Namespace) -> None:
                 f"{err}\n(the demo login is in {args.state}; delete {args.demo_dir} to start over)"
             ) from err
 
-        entries = await ha.entries(DOMAIN)
-        if _account(entries, METERABLE_UNIT) is None:
-            print("  adding the FPP account")
-            steps = await ha.run_flow(
-                ENTRY_FLOW, {"handler": DOMAIN}, fpp_account_answers(args.fpp_url)
-            )
-            for step in steps:
-                if step.get("step_id") == "fpp_endpoint":
-                    state["fpp_portal"] = step.get("description_placeholders", {})
-            _save_state(args.state, state)
-            for switch in DEMO_SWITCHES:
-                await ha.request(
-                    "POST", "/api/services/input_boolean/turn_on", {"entity_id": switch}
-                )
-        if _account(entries, DELIVERY_POINT) is None:
-            print("  adding the Switchgrid account (test mode)")
-            await ha.run_flow(
-                ENTRY_FLOW,
-                {"handler": DOMAIN},
-                switchgrid_account_answers(args.switchgrid_url),
-            )
-
-        entries = await ha.entries(DOMAIN)
-        fpp, switchgrid = (
-            _account(entries, METERABLE_UNIT),
-            _account(entries, DELIVERY_POINT),
-        )
-        if fpp is None or switchgrid is None:
-            raise DemoError(f"GridFlex accounts missing after setup: {entries}")
-        for unit in meterable_units():
-            await _add_subentry(ha, fpp, METERABLE_UNIT, {"user": unit}, unit["mu_id"])
-        await _add_subentry(
-            ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
-        )
-        await _set_energy_preferences(ha)
+        await add_demo_accounts(ha, args.fpp_url, args.switchgrid_url, state)
+        _save_state(args.state, state)
     _print_summary(args.url, state)
+
+
+async def add_demo_accounts(
+    ha: HomeAssistantApi, fpp_url: str, switchgrid_url: str, state: dict[str, Any]
+) -> None:
+    """
+    Add what is missing, through the same flows as the UI: accounts, sub-entries, energy.
+
+    The test suite runs this same function against a test Home Assistant (tests/test_demo.py).
+    """
+    entries = await ha.entries(DOMAIN)
+    if _account(entries, METERABLE_UNIT) is None:
+        print("  adding the FPP account")
+        steps = await ha.run_flow(
+            ENTRY_FLOW, {"handler": DOMAIN}, fpp_account_answers(fpp_url)
+        )
+        for step in steps:
+            if step.get("step_id", "").startswith("fpp_endpoint"):
+                state["fpp_portal"] = step.get("description_placeholders", {})
+        for switch in DEMO_SWITCHES:
+            await ha.request(
+                "POST", "/api/services/input_boolean/turn_on", {"entity_id": switch}
+            )
+    if _account(entries, DELIVERY_POINT) is None:
+        print("  adding the Switchgrid account (test mode)")
+        await ha.run_flow(
+            ENTRY_FLOW,
+            {"handler": DOMAIN},
+            switchgrid_account_answers(switchgrid_url),
+        )
+
+    entries = await ha.entries(DOMAIN)
+    fpp, switchgrid = (
+        _account(entries, METERABLE_UNIT),
+        _account(entries, DELIVERY_POINT),
+    )
+    if fpp is None or switchgrid is None:
+        raise DemoError(f"GridFlex accounts missing after setup: {entries}")
+    for unit in meterable_units():
+        await _add_subentry(ha, fpp, METERABLE_UNIT, {"user": unit}, unit["mu_id"])
+    await _add_subentry(
+        ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
+    )
+    await _set_energy_preferences(ha)
 
 
 def _print_summary(url: str, state: dict[str, Any]) -> None:
@@ -158,7 +171,7 @@ async def _add_subentry(
     last = steps[-1]
     if last["type"] == "create_entry":
         print(f"  added {label} to {entry['title']}")
-    elif last.get("reason") != "already_configured":
+    elif last.get("reason") not in ("already_configured", "mu_in_use", "point_in_use"):
         raise DemoError(f"adding {label} stopped: {last}")
 
 
@@ -173,70 +186,91 @@ async def _set_energy_preferences(ha: HomeAssistantApi) -> None:
 async def check(args: argparse.Namespace) -> bool:
     """Print what the running demo holds; return False when something expected is missing."""
     state = _load_state(args.state)
-    problems: list[str] = []
     async with aiohttp.ClientSession() as session:
         ha = HomeAssistantApi(session, args.url)
         await _login(ha, state, args.timeout)
-        entries = await ha.entries(DOMAIN)
-        devices, registry, statistic_ids = await ha.ws(
-            {"type": "config/device_registry/list"},
-            {"type": "config/entity_registry/list"},
-            {"type": "recorder/list_statistic_ids", "statistic_type": "sum"},
-        )
-        for entry in entries:
-            (subentries,) = await ha.ws(
-                {
-                    "type": "config_entries/subentries/list",
-                    "entry_id": entry["entry_id"],
-                }
-            )
-            print(
-                f"entry {entry['title']!r}: {entry['state']}, {len(subentries)} sub-entries"
-            )
-            if entry["state"] != "loaded":
-                problems.append(f"{entry['title']} is {entry['state']}")
-            for sub in subentries:
-                sub_devices = [
-                    d["name"]
-                    for d in devices
-                    if sub["subentry_id"]
-                    in (d.get("config_entries_subentries") or {}).get(
-                        entry["entry_id"], []
-                    )
-                ]
-                print(
-                    f"  {sub['subentry_type']} {sub['title']!r} (unique id {sub['unique_id']}): "
-                    f"devices {sub_devices or 'none yet'}"
-                )
-        kinds = {sub for e in entries for sub in e.get("supported_subentry_types", {})}
-        if kinds != {METERABLE_UNIT, DELIVERY_POINT}:
-            problems.append(f"expected an FPP and a Switchgrid account, found {kinds}")
-        if sum(e["num_subentries"] for e in entries) < 3:
-            problems.append("expected 2 Meterable Units and 1 delivery point")
-        gridflex_entities = [
-            r["entity_id"] for r in registry if r["platform"] == DOMAIN
-        ]
-        print(f"GridFlex entities: {len(gridflex_entities)}")
-        for entity_id in (*DEMO_SENSORS, *DEMO_SWITCHES, *gridflex_entities):
-            found = await ha.request("GET", f"/api/states/{entity_id}")
-            unit = found["attributes"].get("unit_of_measurement", "")
-            print(f"  {entity_id} = {found['state']} {unit}".rstrip())
-            # The power sensors have a value at once (the energy ones after two changes).
-            if entity_id in DEMO_SENSORS[::2] and found["state"] in (
-                "unknown",
-                "unavailable",
-            ):
-                problems.append(f"{entity_id} has no value")
-        imported = [
-            s["statistic_id"]
-            for s in statistic_ids
-            if s["statistic_id"].startswith(f"{DOMAIN}:")
-        ]
-        print(f"GridFlex statistics: {'' if imported else 'none yet'}")
-        if imported:
-            await _print_recent_statistics(ha, imported)
+        problems = await check_demo(ha)
     print("check:", "; ".join(problems) if problems else "OK")
     return not problems
+
+
+async def check_demo(ha: HomeAssistantApi) -> list[str]:
+    """
+    Print what a Home Assistant set up like the demo holds; return what is missing.
+
+    The test suite runs this same function against a test Home Assistant (tests/test_demo.py).
+    """
+    problems: list[str] = []
+    entries = await ha.entries(DOMAIN)
+    devices, registry, statistic_ids = await ha.ws(
+        {"type": "config/device_registry/list"},
+        {"type": "config/entity_registry/list"},
+        {"type": "recorder/list_statistic_ids", "statistic_type": "sum"},
+    )
+    for entry in entries:
+        (subentries,) = await ha.ws(
+            {
+                "type": "config_entries/subentries/list",
+                "entry_id": entry["entry_id"],
+            }
+        )
+        print(
+            f"entry {entry['title']!r}: {entry['state']}, {len(subentries)} sub-entries"
+        )
+        if entry["state"] != "loaded":
+            problems.append(f"{entry['title']} is {entry['state']}")
+        for sub in subentries:
+            sub_devices = [
+                d["name"]
+                for d in devices
+                if sub["subentry_id"]
+                in (d.get("config_entries_subentries") or {}).get(entry["entry_id"], [])
+            ]
+            print(
+                f"  {sub['subentry_type']} {sub['title']!r} (unique id {sub['unique_id']}): "
+                f"devices {sub_devices or 'none yet'}"
+            )
+    if (
+        _account(entries, METERABLE_UNIT) is None
+        or _account(entries, DELIVERY_POINT) is None
+    ):
+        titles = [e["title"] for e in entries]
+        problems.append(f"expected an FPP and a Switchgrid account, found {titles}")
+    if sum(e["num_subentries"] for e in entries) < 3:
+        problems.append("expected 2 Meterable Units and 1 delivery point")
+    # Entities disabled by default (e.g. Last reading sent) have no state to read.
+    gridflex_entities = [
+        r["entity_id"]
+        for r in registry
+        if r["platform"] == DOMAIN and not r.get("disabled_by")
+    ]
+    disabled = sum(
+        1 for r in registry if r["platform"] == DOMAIN and r.get("disabled_by")
+    )
+    print(f"GridFlex entities: {len(gridflex_entities)} (+{disabled} disabled)")
+    for entity_id in (*DEMO_SENSORS, *DEMO_SWITCHES, *gridflex_entities):
+        try:
+            found = await ha.request("GET", f"/api/states/{entity_id}")
+        except DemoError:
+            problems.append(f"{entity_id} has no state")
+            continue
+        unit = found["attributes"].get("unit_of_measurement", "")
+        print(f"  {entity_id} = {found['state']} {unit}".rstrip())
+        # The power sensors have a value at once (the energy ones after two changes).
+        if entity_id in DEMO_SENSORS[::2] and found["state"] in (
+            "unknown",
+            "unavailable",
+        ):
+            problems.append(f"{entity_id} has no value")
+    imported = [
+        s["statistic_id"]
+        for s in statistic_ids
+        if s["statistic_id"].startswith(f"{DOMAIN}:")
+    ]
+    print(f"GridFlex statistics: {'' if imported else 'none yet'}")
+    if imported:
+        await _print_recent_statistics(ha, imported)
+    return problems
 
 
 async def _print_recent_statistics(ha: HomeAssistantApi, ids: list[str]) -> None:

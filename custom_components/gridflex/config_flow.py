@@ -13,8 +13,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryFlow,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
     TextSelector,
@@ -37,6 +36,7 @@ from .const import (
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
     CONF_BASE_URL,
+    CONF_CLOUDHOOK_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_EVENTS_URL,
@@ -48,8 +48,14 @@ from .const import (
     SUBENTRY_METERABLE_UNIT,
     AccountKind,
 )
-from .dispatch.endpoint_url import FALLBACK_BASE_URL, dispatch_base_url
-from .subentry_flows import DeliveryPointSubentryFlow, MeterableUnitSubentryFlow
+from .dispatch.cloud import async_create_cloudhook, async_delete_cloudhook
+from .dispatch.endpoint_url import EndpointAddresses, endpoint_addresses
+from .subentry_flows import (
+    DeliveryPointSubentryFlow,
+    MeterableUnitSubentryFlow,
+    NotAnFppAccountFlow,
+    NotASwitchgridAccountFlow,
+)
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -71,12 +77,12 @@ def _switchgrid_title(account: str, test_mode: bool) -> str:
     return f"Switchgrid {account}{' (test)' if test_mode else ''}"
 
 
-def _webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
-    """Return the webhook URL FPP may use instead, with a placeholder host when HA has no URL."""
-    try:
-        return webhook.async_generate_url(hass, webhook_id)
-    except NoURLAvailableError:
-        return f"{FALLBACK_BASE_URL}{webhook.async_generate_path(webhook_id)}"
+def _endpoint_placeholders(addresses: EndpointAddresses, secret: str) -> dict[str, str]:
+    return {
+        "dispatch_url": addresses.dispatch_url,
+        "webhook_url": addresses.webhook_url,
+        "secret": secret,
+    }
 
 
 class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -96,10 +102,22 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Meterable Units under an FPP account, delivery points under a Switchgrid account."""
-        if config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
-            return {SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow}
-        return {SUBENTRY_DELIVERY_POINT: DeliveryPointSubentryFlow}
+        """
+        Meterable Units under an FPP account, delivery points under a Switchgrid account.
+
+        Every account lists both kinds: Home Assistant's "Add ..." buttons on the integration
+        page offer every account, and a kind an account does not list ends in Home Assistant's
+        bare "Invalid handler specified". The wrong kind aborts in GridFlex's words instead.
+        """
+        fpp = config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
+        return {
+            SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow
+            if fpp
+            else NotAnFppAccountFlow,
+            SUBENTRY_DELIVERY_POINT: NotASwitchgridAccountFlow
+            if fpp
+            else DeliveryPointSubentryFlow,
+        }
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -172,6 +190,13 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
                     **_new_dispatch_credentials(),
                 }
+                # As Home Assistant's own webhook integrations do: a Cloud user gets a public
+                # address at once (deleted again when the account is removed).
+                cloudhook = await async_create_cloudhook(
+                    self.hass, self._pending[CONF_WEBHOOK_ID]
+                )
+                if cloudhook is not None:
+                    self._pending[CONF_CLOUDHOOK_URL] = cloudhook
                 return await self.async_step_fpp_endpoint()
         schema = vol.Schema(
             {
@@ -189,23 +214,27 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_fpp_endpoint(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show what to paste into the portal, then create the account."""
+        """Show what to paste into the portal (and whether FPP can reach it), then create the account."""
         if user_input is not None:
             return self.async_create_entry(
                 title=f"FPP {self._pending[CONF_ACCOUNT_ID]}", data=self._pending
             )
+        addresses = endpoint_addresses(self.hass, self._pending)
         return self.async_show_form(
-            step_id="fpp_endpoint",
+            # A second step id, so the warning is a translated text of its own.
+            step_id="fpp_endpoint" if addresses.reachable else "fpp_endpoint_private",
             data_schema=vol.Schema({}),
             last_step=True,
-            description_placeholders={
-                "dispatch_url": dispatch_base_url(
-                    self.hass, self._pending[CONF_ENDPOINT_ID]
-                ),
-                "webhook_url": _webhook_url(self.hass, self._pending[CONF_WEBHOOK_ID]),
-                "secret": self._pending[CONF_DISPATCH_SECRET],
-            },
+            description_placeholders=_endpoint_placeholders(
+                addresses, self._pending[CONF_DISPATCH_SECRET]
+            ),
         )
+
+    async def async_step_fpp_endpoint_private(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the same step, worded for when the only addresses are local ones."""
+        return await self.async_step_fpp_endpoint(user_input)
 
     # --- Switchgrid ---------------------------------------------------------------------
 
@@ -296,17 +325,19 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the token and base URL of an FPP account; show again what the portal needs."""
         entry = self._get_reconfigure_entry()
+        addresses = endpoint_addresses(self.hass, entry.data)
         return await self._async_reconfigure(
-            "fpp_reconfigure",
+            "fpp_reconfigure" if addresses.reachable else "fpp_reconfigure_private",
             AccountKind.FPP,
             user_input,
-            {
-                "dispatch_url": dispatch_base_url(
-                    self.hass, entry.data[CONF_ENDPOINT_ID]
-                ),
-                "secret": entry.data[CONF_DISPATCH_SECRET],
-            },
+            _endpoint_placeholders(addresses, entry.data[CONF_DISPATCH_SECRET]),
         )
+
+    async def async_step_fpp_reconfigure_private(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the same step, worded for when the only addresses are local ones."""
+        return await self.async_step_fpp_reconfigure(user_input)
 
     async def _async_reconfigure(
         self,
@@ -332,6 +363,14 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 if regenerate:
                     # A key that may have leaked: the old key, URL and webhook stop working.
                     user_input |= _new_dispatch_credentials()
+                    if entry.data.get(CONF_CLOUDHOOK_URL):
+                        # The Cloud address ends with the old webhook id; the new id gets its own.
+                        await async_delete_cloudhook(
+                            self.hass, entry.data[CONF_WEBHOOK_ID]
+                        )
+                        user_input[CONF_CLOUDHOOK_URL] = await async_create_cloudhook(
+                            self.hass, user_input[CONF_WEBHOOK_ID]
+                        )
                 return self.async_update_reload_and_abort(
                     entry,
                     title=title,

@@ -16,6 +16,7 @@ CONF_ACCOUNT_ID: Final = "account_id"
 CONF_DISPATCH_SECRET: Final = "dispatch_secret"
 CONF_ENDPOINT_ID: Final = "endpoint_id"
 CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 CONF_TEST_MODE: Final = "test_mode"
 CONF_EVENTS_URL: Final = "events_url"  # Switchgrid's demand-response feed, its own host
 

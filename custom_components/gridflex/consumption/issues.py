@@ -95,15 +95,7 @@ def raise_data_issue(
     hass: HomeAssistant, kind: str, subentry: ConfigSubentry, message: str
 ) -> None:
     """Show an upstream data error with its message."""
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        data_issue_id(kind, subentry.subentry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=kind,
-        translation_placeholders={"point": subentry.title, "message": plain(message)},
-    )
+    _raise_point_issue(hass, kind, subentry, {"message": plain(message)})
 
 
 def raise_series_mismatch_issue(
@@ -112,20 +104,34 @@ def raise_series_mismatch_issue(
     mismatch: SeriesMismatch,
 ) -> None:
     """Show a load curve that was not imported because its value count does not fit its span."""
-    ir.async_create_issue(
+    _raise_point_issue(
         hass,
-        DOMAIN,
-        data_issue_id(SERIES_MISMATCH, subentry.subentry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=SERIES_MISMATCH,
-        translation_placeholders={
-            "point": subentry.title,
+        SERIES_MISMATCH,
+        subentry,
+        {
             "expected": str(mismatch.expected),
             "received": str(mismatch.received),
             "start": _local(mismatch.starts_at),
             "end": _local(mismatch.ends_at),
         },
+    )
+
+
+def _raise_point_issue(
+    hass: HomeAssistant,
+    kind: str,
+    subentry: ConfigSubentry,
+    placeholders: dict[str, str],
+) -> None:
+    """Show a data error of one delivery point, named by its title."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        data_issue_id(kind, subentry.subentry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=kind,
+        translation_placeholders={"point": subentry.title, **placeholders},
     )
 
 

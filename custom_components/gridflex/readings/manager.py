@@ -32,7 +32,7 @@ from .samples import async_counter_around, async_recorded_power, recorder_keep_d
 from .timeline import UnitConfig, UnitTimeline
 from .uploader import ReadingsUploader, report_lost_state
 
-# Readings waiting for FPP longer than this make "Readings healthy" a problem.
+# Readings waiting for FPP longer than this make "Readings delayed" a problem.
 STALE_AFTER = 15 * 60
 PARTIAL_MINUTES_KEPT = 60
 

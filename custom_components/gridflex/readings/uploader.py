@@ -72,6 +72,14 @@ class ReadingsUploader:
             while True:
                 self._upload_again = False
                 outcome = await self.queue.async_upload()
+                LOGGER.debug(
+                    "Readings upload of %s: %s sent, %s parked, result %s%s",
+                    self.queue.mu_id,
+                    outcome.sent,
+                    sum(len(b.readings) for b in outcome.parked),
+                    outcome.result.value,
+                    f" ({outcome.error})" if outcome.error else "",
+                )
                 if outcome.result in (UploadResult.OK, UploadResult.REJECTED):
                     if self.failures:
                         LOGGER.info("FPP takes readings of %s again", self.queue.mu_id)
