@@ -10,6 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..api.switchgrid.models import Ask, AskStatus
 from ..const import DOMAIN
+from ..issue_text import link, plain
 from .statistics_rules import PARIS, SeriesMismatch
 
 EXPIRY_WARNING = dt.timedelta(days=30)
@@ -73,7 +74,7 @@ def update_consent_issue(
         translation_key=key,
         translation_placeholders={
             "point": subentry.title,
-            "url": ask.user_url or "",
+            "url": link(ask.user_url or ""),
             "expires": expires,
         },
         data={
@@ -94,7 +95,7 @@ def raise_data_issue(
     hass: HomeAssistant, kind: str, subentry: ConfigSubentry, message: str
 ) -> None:
     """Show an upstream data error with its message."""
-    _raise_point_issue(hass, kind, subentry, {"message": message})
+    _raise_point_issue(hass, kind, subentry, {"message": plain(message)})
 
 
 def raise_series_mismatch_issue(

@@ -30,9 +30,10 @@ from .diagnostics import dispatch_diagnostics
 from .endpoint import ENDPOINTS, DispatchView, async_handle
 from .endpoint_check import DispatchCheckView, auth_check
 from .entities import dispatch_entities_by_subentry
+from .journal import Journal, journal_directory
 from .lifecycle import Lifecycle
 from .notify import DispatchNotifier
-from .persistence import DispatchStore, store_key
+from .persistence import DispatchStore, JournalEntry, store_key
 from .reachability import async_update_reachability_issues
 from .saved_state import async_load_saved, control_key, report_losses
 from .state import KEEP_UNKNOWN_MUS, DispatchRuntime, SavingHooks
@@ -152,7 +153,14 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     def _control_snapshot() -> dict[str, Any]:
         return runtime.control_snapshot()
 
-    store = DispatchStore(hass, store_key(entry.entry_id), entry.title, _snapshot)
+    def _journal_entry() -> JournalEntry | None:
+        return runtime.journal_entry()
+
+    key = store_key(entry.entry_id)
+    journal = Journal(journal_directory(hass), key)
+    store = DispatchStore(
+        hass, key, entry.title, _snapshot, journal=(journal, _journal_entry)
+    )
     control_store = DispatchStore(
         hass, control_key(entry.entry_id), entry.title, _control_snapshot
     )
@@ -161,13 +169,16 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     runtime = DispatchRuntime(
         hass, entry, units, notifier, lifecycle, store, control_store
     )
-    saved = await async_load_saved(store.store, control_store.store)
+    saved = await async_load_saved(store.store, control_store.store, journal)
+    store.compacted_size = len(saved.records)
     runtime.control = DeviceControl(
         hass, units, saved.control, runtime.control_changed, control_store.async_durable
     )
     lifecycle.legacy_limit = lambda mu: runtime.control.policy.limits[mu].max_duration
     runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
     runtime.saved_records = saved.records
+    if not saved.lost_file:
+        runtime.journaled_parts = runtime.small_parts()  # as loaded: on disk already
     report_losses(
         hass,
         entry.entry_id,
