@@ -108,6 +108,7 @@ class ReadingsProblemBinarySensor(ReadingsEntity, BinarySensorEntity):
             if oldest is None
             else dt.datetime.fromtimestamp(oldest, dt.UTC).isoformat(),
             "parked_batches": len(self.unit.queue.parked),
+            "catching_up": self.unit.catching_up,
         }
 
 

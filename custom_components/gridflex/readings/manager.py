@@ -10,6 +10,7 @@ recorder, from the last boundary saved with the queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -28,6 +29,7 @@ from ..api.fpp import FppClient
 from ..const import DOMAIN
 from .compute import HALF_HOUR, MINUTE, Sample, ceil_to, floor_to
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
+from .catch_up import async_catch_up
 from .samples import async_counter_around, async_recorded_power, recorder_keep_days
 from .timeline import UnitConfig, UnitTimeline
 from .uploader import ReadingsUploader, report_lost_state
@@ -63,6 +65,7 @@ class MeterableUnitReadings:
         # it ended (a slow counter), and its age for health counts from then.
         self.energy_queued_since: float | None = None
         self._lock = asyncio.Lock()
+        self._catch_up_task: asyncio.Task[None] | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
         self.uploader = ReadingsUploader(
             hass,
@@ -75,7 +78,7 @@ class MeterableUnitReadings:
     # --- lifecycle ---------------------------------------------------------------
 
     async def async_start(self) -> None:
-        """Restore the queue, catch up from the recorder, then follow the sensors."""
+        """Restore the queue, follow the sensors; catch up from the recorder in the background."""
         complete = await self.queue.async_load()
         now = dt_util.utcnow().timestamp()
         if self.queue.pending[ReadingKind.ENERGY]:
@@ -102,6 +105,8 @@ class MeterableUnitReadings:
         if self.config.energy_sensor:
             entities.append(self.config.energy_sensor)
         timeline = self.timeline
+        # Live samples are kept aside from the first state change on, until caught up.
+        timeline.begin_catch_up()
         self._unsubs.append(
             async_track_state_change_event(
                 self.hass, entities, timeline.on_state_change
@@ -113,15 +118,45 @@ class MeterableUnitReadings:
                     self.hass, self.config.energy_sensor, timeline.on_state_report
                 )
             )
-        await timeline.async_load_history(self.hass)
-        self._unsubs.append(
-            async_track_utc_time_change(self.hass, self._async_on_tick, second=0)
-        )
-        await self.async_process(dt_util.utcnow())
         self.uploader.update_issue()
+        self.uploader.request_upload()  # what the last run left queued
+        # Reading a long gap back from the recorder must not hold Home Assistant's start.
+        self._catch_up_task = self.entry.async_create_background_task(
+            self.hass,
+            self._async_catch_up(now),
+            f"{DOMAIN} readings catch-up {self.config.mu_id}",
+        )
+
+    async def _async_catch_up(self, until: float) -> None:
+        """Compute what the recorder holds since the saved boundaries, then follow live."""
+        self.notify()
+        try:
+            await self.async_catch_up(until)
+        finally:
+            self._unsubs.append(
+                async_track_utc_time_change(self.hass, self._async_on_tick, second=0)
+            )
+        await self.async_process(dt_util.utcnow())
+
+    async def async_catch_up(self, until: float) -> None:
+        """
+        Compute and queue the periods the recorder's samples close, a day at a time, to ``until``.
+
+        Each day's readings are saved and their upload started while the next day is read.
+        """
+        await async_catch_up(self.hass, self.timeline, until, self._async_compute_until)
+
+    async def _async_compute_until(self, moment: float) -> None:
+        await self._async_compute(moment, dt_util.utcnow().timestamp())
+        self.uploader.request_upload()
+        self.notify()
 
     async def async_stop(self) -> None:
-        """Stop following the sensors and save the queue now."""
+        """Stop catching up and following the sensors; save the queue now."""
+        if self._catch_up_task is not None and not self._catch_up_task.done():
+            self._catch_up_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catch_up_task
         for unsub in self._unsubs:
             unsub()
         self._unsubs.clear()
@@ -136,19 +171,23 @@ class MeterableUnitReadings:
 
     async def async_process(self, now: dt.datetime) -> None:
         """Compute every period that ended since the last boundary, queue it, upload."""
+        moment = now.timestamp()
+        await self._async_compute(moment, moment)
+        self.uploader.request_upload()
+        self.notify()
+
+    async def _async_compute(self, moment: float, now: float) -> None:
+        """Compute the periods closed by ``moment``, queue them and save (``now`` is the clock)."""
         async with self._lock:
-            moment = now.timestamp()
             power, energy = self.timeline.compute(moment)
             if power or energy:
-                self._note_energy_queued(energy, moment)
+                self._note_energy_queued(energy, now)
                 self.queue.add(ReadingKind.POWER, power)
                 self.queue.add(ReadingKind.ENERGY, energy)
                 await self.queue.async_save_state(self.timeline.state())
             else:
                 # Nothing new to send: losing this save only means recomputing nothing.
                 self.queue.delay_save_state(self.timeline.state())
-        self.uploader.request_upload()
-        self.notify()
 
     def _note_energy_queued(self, energy: list[tuple[int, float]], now: float) -> None:
         if energy and not self.queue.pending[ReadingKind.ENERGY]:
@@ -195,12 +234,17 @@ class MeterableUnitReadings:
         """
         False when a batch is parked or readings have waited for FPP over 15 minutes.
 
+        While catching up after a stop, the minutes not computed yet wait too: over
+        15 minutes behind the clock is a delay, shorter is not.
+
         A minute waits from its end; a half-hour from when it was queued, which is
         later when it waited for a slow counter's next sample (late, not unhealthy).
         """
         if self.queue.parked:
             return False
         now = dt_util.utcnow().timestamp()
+        if self.catching_up and now - self.timeline.next_minute > STALE_AFTER:
+            return False  # the readings of a long gap are not even computed yet
         power = self.queue.pending[ReadingKind.POWER]
         if power and now - min(power) > STALE_AFTER:
             return False
@@ -210,6 +254,11 @@ class MeterableUnitReadings:
             or since is None
             or now - since <= STALE_AFTER
         )
+
+    @property
+    def catching_up(self) -> bool:
+        """Whether the recorder's samples since the last stop are still being computed."""
+        return self.timeline.catching_up
 
     @property
     def signal(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 import datetime as dt
 from decimal import Decimal, InvalidOperation
@@ -195,6 +196,51 @@ async def async_recorded_power(
         return _power_samples(rows, sign)
 
     return await get_instance(hass).async_add_executor_job(fetch)
+
+
+def _from(samples: list[Sample], begin: float) -> list[Sample]:
+    """Return the samples stamped at or after ``begin`` (they are in time order)."""
+    return samples[bisect_left(samples, begin, key=lambda s: s[0]) :]
+
+
+def recorded_chunk(
+    hass: HomeAssistant,
+    power_sensor: str,
+    energy_sensor: str | None,
+    sign: float,
+    begin: float,
+    end: float,
+) -> tuple[list[Sample], list[Sample]]:
+    """
+    Return both sensors' samples stamped in [begin, end), no state in force before (executor).
+
+    Consecutive chunks read this way hold every recorded sample once: the queries ask from
+    just before ``begin`` (the recorder leaves out a state stamped exactly at its start)
+    and what is before ``begin`` is dropped here. A counter's unchanged report after
+    ``end`` comes with its state: the next chunk reads it again (merge keeps one).
+    """
+    since = dt.datetime.fromtimestamp(begin - 1, dt.UTC)
+    until = dt.datetime.fromtimestamp(end, dt.UTC)
+    found = history.get_significant_states(
+        hass,
+        since,
+        until,
+        [power_sensor],
+        include_start_time_state=False,
+        significant_changes_only=False,
+        minimal_response=False,
+        no_attributes=False,
+        compressed_state_format=True,
+    )
+    rows = cast("list[dict[str, Any]]", found.get(power_sensor.lower(), []))
+    power = _from(_power_samples(rows, sign), begin)
+    energy: list[Sample] = []
+    if energy_sensor:
+        states = history.state_changes_during_period(
+            hass, since, until, energy_sensor, include_start_time_state=False
+        )
+        energy = _from(_counter_samples(states.get(energy_sensor.lower(), [])), begin)
+    return power, energy
 
 
 async def _async_recorded_counter_window(

@@ -3,8 +3,8 @@ One Meterable Unit's sensor timelines and the periods computed from them.
 
 State changes (and, for an energy counter, unchanged reports) are appended as samples;
 :meth:`UnitTimeline.compute` turns the periods that can be closed into readings and
-moves its boundaries on; after a restart the timelines are rebuilt from the recorder,
-from the boundaries saved with the queue.
+moves its boundaries on; after a restart the recorder's samples are added chunk by
+chunk from the boundaries saved with the queue (``catch_up``), live ones kept aside.
 """
 
 from __future__ import annotations
@@ -20,12 +20,9 @@ from homeassistant.core import (
     Event,
     EventStateChangedData,
     EventStateReportedData,
-    HomeAssistant,
+    State,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.util import dt as dt_util
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..const import (
     CONF_ENERGY_SENSOR,
@@ -33,7 +30,6 @@ from ..const import (
     CONF_IMPORT_POSITIVE,
     CONF_MU_ID,
     CONF_POWER_SENSOR,
-    LOGGER,
     Granularity,
 )
 from .compute import (
@@ -49,8 +45,6 @@ from .compute import (
     minute_power,
 )
 from .samples import (
-    async_recorded_counter,
-    async_recorded_power,
     energy_samples,
     merge,
     power_sample,
@@ -92,7 +86,7 @@ class UnitTimeline:
     """The samples of a Meterable Unit's sensors and how far readings were computed."""
 
     def __init__(self, config: UnitConfig) -> None:
-        """Start empty; :meth:`restore` and :meth:`async_load_history` fill it."""
+        """Start empty; :meth:`restore` and a catch-up from the recorder fill it."""
         self.config = config
         self.power: list[Sample] = []
         self.energy: list[Sample] = []
@@ -100,6 +94,8 @@ class UnitTimeline:
         self.next_half_hour = 0
         self.counter_ref: CounterRef | None = None
         self.partial_minutes: deque[dict[str, Any]] = deque(maxlen=PARTIAL_MINUTES_KEPT)
+        # While catching up: the (power, energy) samples that came live meanwhile.
+        self._live: tuple[list[Sample], list[Sample]] | None = None
 
     def restore(self, state: dict[str, Any], now: float, oldest_allowed: int) -> None:
         """Take the boundaries saved with the queue (never before ``oldest_allowed``)."""
@@ -128,66 +124,75 @@ class UnitTimeline:
 
     # --- samples -----------------------------------------------------------------
 
-    async def async_load_history(self, hass: HomeAssistant) -> None:
-        """Rebuild the timelines from the recorder, merged with what arrived meanwhile."""
+    def history_starts(self) -> tuple[float, float]:
+        """Return from when the recorder's power and counter samples are needed."""
         # Power from the first minute to compute (and half-hour, when integrated from
         # power); a counter's half-hours may wait long after, from its own reference.
-        start = self.next_minute
+        power_from = float(self.next_minute)
         if not self.config.energy_sensor:
-            start = min(start, self.next_half_hour)
-        end = dt_util.utcnow()
+            power_from = min(power_from, self.next_half_hour)
+        energy_from = float(self.next_half_hour)
+        if ref := self.counter_ref:
+            energy_from = min(energy_from, ref.timestamp)
+        return power_from, energy_from
+
+    def begin_catch_up(self) -> None:
+        """Keep live samples aside while recorded ones are computed, oldest first."""
+        self._live = ([], [])
+
+    @property
+    def catching_up(self) -> bool:
+        """Whether recorded samples are still being computed (live ones kept aside)."""
+        return self._live is not None
+
+    def add_recorded(self, power: list[Sample], energy: list[Sample]) -> None:
+        """Append the next recorded samples (all later than those already held)."""
+        for timeline, samples in ((self.power, power), (self.energy, energy)):
+            if timeline and samples and timeline[-1][0] >= samples[0][0]:
+                timeline[:] = merge(timeline, samples)
+            else:
+                timeline.extend(samples)
+
+    def end_catch_up(
+        self,
+        power: list[Sample],
+        energy: list[Sample],
+        current: tuple[State | None, State | None],
+        *,
+        recorded: bool = True,
+    ) -> None:
+        """
+        Add the last recorded samples, the sensors' current states and what came live.
+
+        Without the whole record (``recorded`` False: the recorder failed), the power
+        held from the last recorded sample is not known after it: it is dropped.
+        """
+        live_power, live_energy = self._live or ([], [])
+        self._live = None
+        if not recorded:
+            self.power.clear()
+        self.add_recorded(power, energy)
+        current_power, current_energy = current
         sign = self.config.sign
-        recorded: list[Sample] = await self._async_recorded(
-            hass, self.config.power_sensor, _utc(start), end
-        )
-        current = hass.states.get(self.config.power_sensor)
         self.power = merge(
-            recorded,
-            [power_sample(current, sign)] if current else [],
             self.power,
+            [power_sample(current_power, sign)] if current_power else [],
+            live_power,
         )
         if self.config.energy_sensor:
-            since = float(self.next_half_hour)
-            if ref := self.counter_ref:
-                since = min(since, ref.timestamp)
-            energy: list[Sample] = await self._async_recorded(
-                hass, self.config.energy_sensor, _utc(since), end, counter=True
-            )
-            current = hass.states.get(self.config.energy_sensor)
             self.energy = merge(
-                energy, energy_samples(current) if current else [], self.energy
+                self.energy,
+                energy_samples(current_energy) if current_energy else [],
+                live_energy,
             )
-
-    async def _async_recorded(
-        self,
-        hass: HomeAssistant,
-        entity_id: str,
-        begin: dt.datetime,
-        end: dt.datetime,
-        *,
-        counter: bool = False,
-    ) -> list[Any]:
-        try:
-            if counter:
-                return await async_recorded_counter(hass, entity_id, begin, end)
-            return await async_recorded_power(
-                hass, entity_id, begin, end, self.config.sign
-            )
-        except (HomeAssistantError, SQLAlchemyError) as err:
-            # Carry on from the live state; the gap can be resubmitted later.
-            LOGGER.warning(
-                "Recorder history unavailable for %s (%s); readings continue from now",
-                self.config.mu_id,
-                err,
-            )
-            return []
 
     @callback
     def on_state_change(self, event: Event[EventStateChangedData]) -> None:
         """Append a bound sensor's new state."""
         new_state = event.data["new_state"]
         power = event.data["entity_id"] == self.config.power_sensor
-        timeline = self.power if power else self.energy
+        power_timeline, energy_timeline = self._live or (self.power, self.energy)
+        timeline = power_timeline if power else energy_timeline
         if new_state is None:  # the sensor was removed: unknown from now on
             _append(timeline, (event.time_fired_timestamp, None))
         elif power:
@@ -198,7 +203,8 @@ class UnitTimeline:
     @callback
     def on_state_report(self, event: Event[EventStateReportedData]) -> None:
         """Append the counter's unchanged value again: it is known at this later time too."""
-        _append(self.energy, energy_samples(event.data["new_state"])[-1])
+        energy = self._live[1] if self._live else self.energy
+        _append(energy, energy_samples(event.data["new_state"])[-1])
 
     # --- periods -----------------------------------------------------------------
 
@@ -305,6 +311,3 @@ def _append(timeline: list[Sample], sample: Sample) -> None:
     else:
         timeline.append(sample)
 
-
-def _utc(epoch: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(epoch, dt.UTC)
