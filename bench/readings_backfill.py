@@ -5,16 +5,20 @@ simulator (its own process, over real HTTP). The history is written into the dat
 any clock starts.
 
 Prints two figures, each with its phases, peak RSS and ratio to the same baseline measured in
-the same run: pipeline only (compute, queue, upload: the samples already in memory) and end to
-end (the recorder history read the real backfill starts with, then the pipeline). The baseline
-sends the same number of readings as JSON bodies built and encoded before its clock starts.
+the same run: pipeline only (compute, queue, upload: the samples already in memory, one MU
+after another) and end to end, as production catches up after a stop: each MU's
+``MeterableUnitReadings.async_catch_up`` (the recorder read six hours at a time, each chunk computed,
+queued in HA's Store and uploaded by the MU's uploader while the next is read), the five
+MUs at once as setup starts them, until every queue is empty and saved. The baseline sends the
+same number of readings as JSON bodies built and encoded before its clock starts; the goal
+(issue 9) applies to the end-to-end figure and a miss exits 1.
 Run: .venv/bin/python -m bench.readings_backfill
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 import contextlib
 from dataclasses import dataclass
 import datetime as dt
@@ -26,29 +30,41 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from typing import Any
 
 import aiohttp
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gridflex.api.fpp import FppClient
 from custom_components.gridflex.api.fpp.readings import MAX_READINGS_PER_REQUEST
+from custom_components.gridflex.const import (
+    CONF_ENERGY_SENSOR,
+    CONF_GRANULARITY,
+    CONF_IMPORT_POSITIVE,
+    CONF_MU_ID,
+    CONF_POWER_SENSOR,
+    CONF_PRODUCTS,
+    DOMAIN,
+    SUBENTRY_METERABLE_UNIT,
+)
+from custom_components.gridflex.readings import catch_up
 from custom_components.gridflex.readings.compute import (
     MINUTE,
     Sample,
     half_hour_energy_from_counter,
     minute_power,
 )
+from custom_components.gridflex.readings.manager import MeterableUnitReadings
 from custom_components.gridflex.readings.queue import (
     ReadingKind,
     ReadingsQueue,
     UploadResult,
 )
-from custom_components.gridflex.readings.samples import (
-    async_recorded_counter,
-    async_recorded_power,
-)
+from custom_components.gridflex.readings.timeline import UnitTimeline
 
 from .recorded_history import recorder_hass, write_states
 
@@ -144,19 +160,6 @@ def in_memory_history(
 
     async def read(index: int) -> tuple[list[Sample], list[Sample]]:
         return histories[index]
-
-    return read
-
-
-def recorder_history(hass: HomeAssistant) -> History:
-    """What the manager does at start: HA's history API, then states -> samples, merged."""
-    begin = dt.datetime.fromtimestamp(START, dt.UTC)
-    end = dt.datetime.fromtimestamp(END, dt.UTC)
-
-    async def read(index: int) -> tuple[list[Sample], list[Sample]]:
-        power = await async_recorded_power(hass, power_entity(index), begin, end, 1.0)
-        energy = await async_recorded_counter(hass, energy_entity(index), begin, end)
-        return power, energy
 
     return read
 
@@ -292,6 +295,141 @@ async def timed_pipeline(client: FppClient, history: History) -> Run:
         return Run(wall, phases, readings, writes, rss_start, rss_kib("VmHWM"))
 
 
+def bench_entry() -> MockConfigEntry:
+    """An FPP account with the five MUs bound to the recorded sensors, as the flow stores it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="FPP bench",
+        unique_id="fpp_bench",
+        data={},
+        subentries_data=[
+            ConfigSubentryData(
+                data={
+                    CONF_MU_ID: f"MU-{index}",
+                    CONF_PRODUCTS: ["ou_15"],
+                    CONF_POWER_SENSOR: power_entity(index),
+                    CONF_ENERGY_SENSOR: energy_entity(index),
+                    CONF_GRANULARITY: "minute",
+                    CONF_IMPORT_POSITIVE: False,
+                },
+                subentry_type=SUBENTRY_METERABLE_UNIT,
+                title=f"MU-{index}",
+                unique_id=f"MU-{index}",
+            )
+            for index in range(MUS)
+        ],
+    )
+
+
+class PhaseClock:
+    """Busy time of each phase of the real catch-up; phases overlap, so they add up to more."""
+
+    def __init__(self) -> None:
+        self.phases = {
+            "history read": 0.0,
+            "compute": 0.0,
+            "queue save": 0.0,
+            "upload": 0.0,
+        }
+        self._lock = threading.Lock()
+
+    def wrap[**P, R](self, phase: str, func: Callable[P, R]) -> Callable[P, R]:
+        def timed(*args: P.args, **kwargs: P.kwargs) -> R:
+            began = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self.phases[phase] += time.perf_counter() - began
+
+        return timed
+
+    def wrap_async[**P, R](
+        self, phase: str, func: Callable[P, Awaitable[R]]
+    ) -> Callable[P, Awaitable[R]]:
+        async def timed(*args: P.args, **kwargs: P.kwargs) -> R:
+            began = time.perf_counter()
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                self.phases[phase] += time.perf_counter() - began
+
+        return timed
+
+
+@contextlib.contextmanager
+def timed_phases(clock: PhaseClock) -> Iterator[None]:
+    """Time the catch-up's own functions while it runs (read in the executor, the rest in the loop)."""
+    targets: list[tuple[Any, str, str, bool]] = [
+        (catch_up, "recorded_chunk", "history read", False),
+        (catch_up, "async_recorded_power", "history read", True),
+        (catch_up, "async_recorded_counter", "history read", True),
+        (UnitTimeline, "compute", "compute", False),
+        (ReadingsQueue, "async_save_state", "queue save", True),
+        (ReadingsQueue, "async_upload", "upload", True),
+    ]
+    patches = [
+        (
+            owner,
+            name,
+            clock.wrap_async(phase, getattr(owner, name))
+            if is_async
+            else clock.wrap(phase, getattr(owner, name)),
+        )
+        for owner, name, phase, is_async in targets
+    ]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+async def timed_catch_up(hass: HomeAssistant, client: FppClient) -> Run:
+    """
+    End to end as production catches up after a 30-day stop, every MU at once.
+
+    Before the clock: the units are built and their (empty) queues loaded, with the boundaries
+    a run stopped 30 days ago would have saved. On the clock: every MU's catch-up to the end of
+    the history, the uploads it starts, until each queue is empty and written to its Store.
+    """
+    entry = bench_entry()
+    entry.add_to_hass(hass)
+    units = [
+        MeterableUnitReadings(hass, entry, subentry, client)
+        for subentry in entry.subentries.values()
+    ]
+    for unit in units:
+        await unit.queue.async_load()
+        unit.timeline.restore(
+            {"next_minute": START, "next_half_hour": START}, END, START
+        )
+        unit.timeline.begin_catch_up()
+    clock = PhaseClock()
+    gc.collect()
+    reset_peak_rss()
+    rss_start = rss_kib("VmRSS")
+    with timed_phases(clock):
+        began = time.perf_counter()
+        await asyncio.gather(*(unit.async_catch_up(END) for unit in units))
+        await hass.async_block_till_done(wait_background_tasks=True)
+        for unit in units:
+            await unit.queue.async_flush_save()
+        wall = time.perf_counter() - began
+    peak = rss_kib("VmHWM")
+    for unit in units:
+        if unit.queue.size or unit.queue.last_result is not UploadResult.OK:
+            raise RuntimeError(
+                f"upload of {unit.config.mu_id} failed: {unit.queue.last_error}"
+            )
+        await unit.async_stop()
+    readings = sum(unit.queue.sent_total for unit in units)
+    return Run(wall, clock.phases, readings, 0, rss_start, peak)
+
+
 async def timed_baseline(session: aiohttp.ClientSession, url: str, count: int) -> Run:
     bodies = prebuilt_bodies(count)  # before the clock: not part of the baseline
     gc.collect()
@@ -325,7 +463,7 @@ async def main() -> None:
                     client = FppClient(session, TOKEN, url)
                     only = await timed_pipeline(client, in_memory_history(histories))
                     del histories
-                    full = await timed_pipeline(client, recorder_history(hass))
+                    full = await timed_catch_up(hass, client)
                     base = await timed_baseline(session, url, full.readings)
             finally:
                 sim.terminate()
@@ -333,7 +471,7 @@ async def main() -> None:
     if only.readings != full.readings:
         raise RuntimeError(f"runs differ: {only.readings} vs {full.readings} readings")
     print(f"MUs x days x minutes:  {MUS} x {DAYS} x 1440")
-    print(f"readings uploaded per run: {full.readings:,} ({full.writes} store writes)")
+    print(f"readings uploaded per run: {full.readings:,}")
     print(
         "baseline = the same number of readings PUT as JSON bodies built before its clock;"
     )
@@ -341,7 +479,15 @@ async def main() -> None:
     print_run(
         "pipeline only (samples in memory -> compute -> queue -> upload)", only, base
     )
-    print_run("end to end (recorder history read -> pipeline)", full, base)
+    print_run(
+        "end to end (production catch-up: recorder read in 6 h chunks, overlapped with"
+        " compute, queue and upload; 5 MUs started at once)",
+        full,
+        base,
+    )
+    print(
+        "  (phases are busy times and overlap: the read runs in the recorder's executor)"
+    )
     extra_mib = (full.peak_kib - full.rss_start_kib) / 1024
     met = full.wall <= GOAL_SECONDS and extra_mib <= GOAL_EXTRA_MIB
     print(
@@ -350,6 +496,8 @@ async def main() -> None:
         f" measured {full.wall:.2f} s and +{extra_mib:.1f} MiB:"
         f" {'met' if met else 'NOT met'}"
     )
+    if not met:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,9 @@ from homeassistant.util import dt as dt_util
 
 from ..api.fpp import FppClient
 from ..const import DOMAIN
+from .catch_up import async_catch_up
 from .compute import HALF_HOUR, MINUTE, Sample, ceil_to, floor_to
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
-from .catch_up import async_catch_up
 from .samples import async_counter_around, async_recorded_power, recorder_keep_days
 from .timeline import UnitConfig, UnitTimeline
 from .uploader import ReadingsUploader, report_lost_state
@@ -140,14 +140,19 @@ class MeterableUnitReadings:
 
     async def async_catch_up(self, until: float) -> None:
         """
-        Compute and queue the periods the recorder's samples close, a day at a time, to ``until``.
+        Compute and queue the periods the recorder's samples close, chunk by chunk, to ``until``.
 
-        Each day's readings are saved and their upload started while the next day is read.
+        Each chunk's readings are queued and their upload started while the next is read.
         """
         await async_catch_up(self.hass, self.timeline, until, self._async_compute_until)
+        await self._async_compute_until(until)
 
     async def _async_compute_until(self, moment: float) -> None:
-        await self._async_compute(moment, dt_util.utcnow().timestamp())
+        # A chunk of the gap is saved lazily: until its boundary is saved, the recorder
+        # still holds what it was computed from (the last one, at ``until``, saves now).
+        await self._async_compute(
+            moment, dt_util.utcnow().timestamp(), save_now=not self.catching_up
+        )
         self.uploader.request_upload()
         self.notify()
 
@@ -176,17 +181,20 @@ class MeterableUnitReadings:
         self.uploader.request_upload()
         self.notify()
 
-    async def _async_compute(self, moment: float, now: float) -> None:
+    async def _async_compute(
+        self, moment: float, now: float, *, save_now: bool = True
+    ) -> None:
         """Compute the periods closed by ``moment``, queue them and save (``now`` is the clock)."""
         async with self._lock:
             power, energy = self.timeline.compute(moment)
-            if power or energy:
-                self._note_energy_queued(energy, now)
-                self.queue.add(ReadingKind.POWER, power)
-                self.queue.add(ReadingKind.ENERGY, energy)
+            self._note_energy_queued(energy, now)
+            self.queue.add(ReadingKind.POWER, power)
+            self.queue.add(ReadingKind.ENERGY, energy)
+            if (power or energy) and save_now:
                 await self.queue.async_save_state(self.timeline.state())
             else:
-                # Nothing new to send: losing this save only means recomputing nothing.
+                # Nothing new, or a chunk of a gap the recorder still holds: losing this
+                # save only means computing it from the recorder again.
                 self.queue.delay_save_state(self.timeline.state())
 
     def _note_energy_queued(self, energy: list[tuple[int, float]], now: float) -> None:

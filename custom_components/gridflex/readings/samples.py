@@ -205,11 +205,12 @@ def _from(samples: list[Sample], begin: float) -> list[Sample]:
 
 def recorded_chunk(
     hass: HomeAssistant,
+    begin: float,
+    end: float,
+    *,
     power_sensor: str,
     energy_sensor: str | None,
     sign: float,
-    begin: float,
-    end: float,
 ) -> tuple[list[Sample], list[Sample]]:
     """
     Return both sensors' samples stamped in [begin, end), no state in force before (executor).

@@ -44,11 +44,7 @@ from .compute import (
     half_hour_energy_from_power,
     minute_power,
 )
-from .samples import (
-    energy_samples,
-    merge,
-    power_sample,
-)
+from .samples import energy_samples, merge, power_sample
 
 PARTIAL_MINUTES_KEPT = 60
 
@@ -310,4 +306,3 @@ def _append(timeline: list[Sample], sample: Sample) -> None:
         timeline[:] = merge(timeline, [sample])
     else:
         timeline.append(sample)
-
