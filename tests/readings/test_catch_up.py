@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import history
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant

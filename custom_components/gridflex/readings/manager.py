@@ -150,10 +150,11 @@ class MeterableUnitReadings:
     async def _async_compute_until(self, moment: float) -> None:
         # A chunk of the gap is saved lazily: until its boundary is saved, the recorder
         # still holds what it was computed from (the last one, at ``until``, saves now).
+        catching_up = self.catching_up
         await self._async_compute(
-            moment, dt_util.utcnow().timestamp(), save_now=not self.catching_up
+            moment, dt_util.utcnow().timestamp(), save_now=not catching_up
         )
-        self.uploader.request_upload()
+        self.uploader.request_upload(whole_batches_only=catching_up)
         self.notify()
 
     async def async_stop(self) -> None:

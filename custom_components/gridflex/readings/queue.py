@@ -215,11 +215,18 @@ class ReadingsQueue:
                 kept.append(batch)
         self.parked = kept
 
-    async def async_upload(self) -> UploadOutcome:
-        """Send everything pending, batch by batch, oldest first; stop at the first retryable fault."""
+    async def async_upload(self, *, whole_batches_only: bool = False) -> UploadOutcome:
+        """
+        Send what is pending, batch by batch, oldest first; stop at the first retryable fault.
+
+        With ``whole_batches_only`` (while catching up: more readings are coming), a kind's
+        last batch is kept until it is full: each request costs about the same.
+        """
         outcome = UploadOutcome(UploadResult.OK)
         for kind in ReadingKind:
             items = sorted(self.pending[kind].items())
+            if whole_batches_only:
+                del items[len(items) - len(items) % MAX_READINGS_PER_REQUEST :]
             for offset in range(0, len(items), MAX_READINGS_PER_REQUEST):
                 batch = items[offset : offset + MAX_READINGS_PER_REQUEST]
                 try:

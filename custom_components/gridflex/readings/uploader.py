@@ -37,6 +37,7 @@ class ReadingsUploader:
         self.failures = 0
         self._uploading = False
         self._upload_again = False
+        self._whole_batches_only = False
 
     @property
     def retry_scheduled(self) -> bool:
@@ -51,10 +52,18 @@ class ReadingsUploader:
             self._retry_unsub = None
 
     @callback
-    def request_upload(self) -> None:
-        """Upload what is queued now, unless a retry is already scheduled."""
+    def request_upload(self, *, whole_batches_only: bool = False) -> None:
+        """
+        Upload what is queued now, unless a retry is already scheduled.
+
+        ``whole_batches_only``: only full requests, more readings are coming (a catch-up).
+        """
         if self._retry_unsub is not None:
             return
+        # Any request for everything wins over requests for whole batches only.
+        self._whole_batches_only = whole_batches_only and (
+            self._whole_batches_only or not self._uploading
+        )
         if self._uploading:
             self._upload_again = True
             return
@@ -71,7 +80,9 @@ class ReadingsUploader:
         try:
             while True:
                 self._upload_again = False
-                outcome = await self.queue.async_upload()
+                outcome = await self.queue.async_upload(
+                    whole_batches_only=self._whole_batches_only
+                )
                 LOGGER.debug(
                     "Readings upload of %s: %s sent, %s parked, result %s%s",
                     self.queue.mu_id,
