@@ -7,11 +7,12 @@ any clock starts.
 Prints two figures, each with its phases, peak RSS and ratio to the same baseline measured in
 the same run: pipeline only (compute, queue, upload: the samples already in memory, one MU
 after another) and end to end, as production catches up after a stop: each MU's
-``MeterableUnitReadings.async_catch_up`` (the recorder read six hours at a time, each chunk computed,
-queued in HA's Store and uploaded by the MU's uploader while the next is read), the five
-MUs at once as setup starts them, until every queue is empty and saved. The baseline sends the
-same number of readings as JSON bodies built and encoded before its clock starts; the goal
-(issue 9) applies to the end-to-end figure and a miss exits 1.
+``MeterableUnitReadings.async_catch_up`` (the recorder read six hours at a time, each chunk
+computed and queued in HA's Store, whole batches uploaded by the MU's uploader while the next
+chunk is read), all five started at once as setup does (they take turns on the recorder),
+until every queue is empty and saved. The baseline sends the same number of readings as JSON
+bodies built and encoded before its clock starts; the goal (issue 9) applies to the
+end-to-end figure and a miss exits 1. The machine is shared: note ``uptime`` with each run.
 Run: .venv/bin/python -m bench.readings_backfill
 """
 
@@ -481,7 +482,7 @@ async def main() -> None:
     )
     print_run(
         "end to end (production catch-up: recorder read in 6 h chunks, overlapped with"
-        " compute, queue and upload; 5 MUs started at once)",
+        " compute, queue and upload; 5 MUs started at once, taking turns)",
         full,
         base,
     )
