@@ -238,7 +238,9 @@ async def test_diagnostics_show_consent_without_signing_link(
     entry = make_entry(sim, gas_point())
     await setup_entry(hass, entry)
     data = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    point = data["consumption"]["points"][PCE]
+    # The meter number is personal data: only its last four digits show.
+    assert PCE not in str(data)
+    point = data["consumption"]["points"]["*" * 10 + PCE[-4:]]
     assert point["consent"]["status"] == "ACCEPTED"
     assert point["pending_order"]["polls"] == 1
     assert "sign/" not in str(data)
