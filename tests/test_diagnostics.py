@@ -132,9 +132,9 @@ async def test_switchgrid_diagnostics_list_points_without_personal_data(
     (point,) = data["subentries"]
     assert point["subentry_type"] == SUBENTRY_DELIVERY_POINT
     # The last four digits tell two points apart without naming the meter.
-    assert point["unique_id"] == "**********0000"
-    assert point["title"] == "GRDF PCE **********0000"
-    assert point["data"][CONF_PCE] == "**********0000"
+    assert point["unique_id"] == "…0000"
+    assert point["title"] == "GRDF PCE …0000"
+    assert point["data"][CONF_PCE] == "…0000"
     assert point["data"][CONF_POSTCODE] == REDACTED
     assert point["data"][CONF_HOLDER_NAME] == REDACTED
 

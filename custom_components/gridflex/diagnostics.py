@@ -21,6 +21,7 @@ from .const import (
     CONF_WEBHOOK_ID,
 )
 from .dispatch.inbound_log import redact_url
+from .privacy import masked_meter_number
 from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
 # Credentials, and the ids and Cloud address that make the inbound endpoint's URL; the holder's name
@@ -84,14 +85,14 @@ async def async_get_config_entry_diagnostics(
 
 
 def _meter_numbers(entry: GridFlexConfigEntry) -> dict[str, str]:
-    """Each delivery point's number (PCE, PRM) and how diagnostics show it: its last 4 digits."""
+    """Each delivery point's number (PCE, PRM) and how diagnostics show it."""
     numbers = (
         str(subentry.data[key])
         for subentry in entry.subentries.values()
         for key in (CONF_PCE, CONF_PRM)
         if subentry.data.get(key)
     )
-    return {n: "*" * max(len(n) - 4, 0) + n[-4:] for n in numbers}
+    return {n: masked_meter_number(n) for n in numbers}
 
 
 def _masked(value: Any, numbers: dict[str, str]) -> Any:
