@@ -57,16 +57,29 @@ class FppSimulator(Simulator):
 
     async def _utilisation_events(self, request: web.Request) -> web.Response:
         mu = request.query.get("meterable_unit_id")
+        start = _parse_utc(request.query.get("from"))
+        end = _parse_utc(request.query.get("to"))
+        if start is None or end is None:
+            return _bad("from, to: ISO-8601 with Z or an offset")
+
+        def _within(event: dict[str, Any]) -> bool:
+            ended = _parse_utc(event.get("end"))
+            return ended is None or start <= ended <= end
+
         return web.json_response(
             [
                 e
                 for e in self.utilisation_events
-                if mu is None or e.get("meterable_unit_id") == mu
+                if (mu is None or e.get("meterable_unit_id") == mu) and _within(e)
             ]
         )
 
     async def _invoices(self, request: web.Request) -> web.Response:
-        return web.json_response(self.invoices)
+        first = request.query.get("from", "")
+        last = request.query.get("to", "9999-12")
+        return web.json_response(
+            [i for i in self.invoices if first <= str(i.get("month", "")) <= last]
+        )
 
     async def _emergency_stop(self, request: web.Request) -> web.Response:
         body = self.received[-1].body
@@ -74,6 +87,10 @@ class FppSimulator(Simulator):
             body.get("meterable_unit_id"), str
         ):
             return _bad("meterable_unit_id: required")
+        if _parse_utc(body.get("timestamp")) is None:
+            return _bad("timestamp: ISO-8601 with Z or an offset")
+        if not isinstance(body.get("reason"), str) or not body["reason"]:
+            return _bad("reason: required")
         self.emergency_stops.append(body)
         return web.json_response({"accepted": 1})
 
