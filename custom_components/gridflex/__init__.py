@@ -31,6 +31,8 @@ from .const import (
 from .consumption import async_setup_consumption, async_setup_consumption_services
 from .devices import async_register_devices, is_stale_device
 from .dispatch import async_setup_dispatch, async_start_dispatch
+from .market import async_setup_market_gateway, async_setup_settlement
+from .market.services import async_setup_market_services
 from .migration import (
     async_migrate_entry as async_migrate_gridflex_entry,
     forget_removed_entry,
@@ -54,6 +56,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register GridFlex's actions, once for every account."""
     async_setup_readings_services(hass)
     async_setup_consumption_services(hass)
+    async_setup_market_services(hass)
     return True
 
 
@@ -82,6 +85,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> 
         entry.runtime_data = runtime
         runtime.dispatch = await async_setup_dispatch(hass, entry)
         runtime.readings = await async_setup_readings(hass, entry)
+        runtime.settlement = await async_setup_settlement(hass, entry)
+    elif entry.data[CONF_ACCOUNT_KIND] == AccountKind.MARKET_GATEWAY:
+        entry.runtime_data = await async_setup_market_gateway(hass, entry)
     else:
         switchgrid = SwitchgridClient(
             session,

@@ -7,6 +7,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .consumption.entities import consumption_calendars
 from .dispatch.calendar_entity import dispatch_calendars
+from .market import market_entities_by_subentry
 from .runtime import GridFlexConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -20,3 +21,7 @@ async def async_setup_entry(
     """Add the calendar entities of this account's flows."""
     async_add_entities(dispatch_calendars(entry))
     async_add_entities(consumption_calendars(entry))
+    for owner, market_entities in market_entities_by_subentry(
+        entry, "calendar"
+    ).items():
+        async_add_entities(market_entities, config_subentry_id=owner)

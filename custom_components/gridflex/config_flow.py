@@ -27,6 +27,7 @@ import voluptuous as vol
 from .accounts import account_unique_id, entry_of_account
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
+from .api.market_gateway import MarketGatewayClient
 from .api.switchgrid import (
     DEFAULT_EVENTS_URL,
     DEFAULT_SWITCHGRID_BASE_URL,
@@ -49,6 +50,8 @@ from .const import (
     AccountKind,
 )
 from .dispatch.endpoint_url import FALLBACK_BASE_URL, dispatch_base_url
+from .market import market_gateway_client
+from .market.config_flow import MarketGatewayFlowMixin
 from .subentry_flows import DeliveryPointSubentryFlow, MeterableUnitSubentryFlow
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -67,8 +70,8 @@ def _webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
         return f"{FALLBACK_BASE_URL}{webhook.async_generate_path(webhook_id)}"
 
 
-class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Set up a Flexible Power Portal or a Switchgrid account."""
+class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
+    """Set up a Flexible Power Portal, Switchgrid or Market Gateway account."""
 
     VERSION = 1
     # 1.2: Switchgrid accounts have their own events feed URL.
@@ -85,26 +88,39 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """Meterable Units under an FPP account, delivery points under a Switchgrid account."""
-        if config_entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
+        kind = config_entry.data[CONF_ACCOUNT_KIND]
+        if kind == AccountKind.FPP:
             return {SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow}
-        return {SUBENTRY_DELIVERY_POINT: DeliveryPointSubentryFlow}
+        if kind == AccountKind.SWITCHGRID:
+            return {SUBENTRY_DELIVERY_POINT: DeliveryPointSubentryFlow}
+        return {}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask which kind of account to add."""
         return self.async_show_menu(
-            step_id="user", menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID]
+            step_id="user",
+            menu_options=[
+                AccountKind.FPP,
+                AccountKind.SWITCHGRID,
+                AccountKind.MARKET_GATEWAY,
+            ],
         )
+
+    def _account_unique_id(self, kind: AccountKind, account_id: str) -> str:
+        return _unique_id(kind, account_id)
 
     async def _async_check_token(
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
         """Make one real call with the token; return form errors (empty when it works)."""
         session = async_get_clientsession(self.hass)
-        client: FppClient | SwitchgridClient
+        client: FppClient | SwitchgridClient | MarketGatewayClient
         if kind == AccountKind.FPP:
             client = FppClient(session, data[CONF_API_TOKEN], data[CONF_BASE_URL])
+        elif kind == AccountKind.MARKET_GATEWAY:
+            client = market_gateway_client(session, data)
         else:
             client = SwitchgridClient(
                 session,
@@ -283,6 +299,8 @@ class GridFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
             return await self.async_step_fpp_reconfigure(user_input)
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.MARKET_GATEWAY:
+            return await self.async_step_market_gateway_reconfigure(user_input)
         return await self._async_reconfigure(
             "reconfigure", AccountKind.SWITCHGRID, user_input, {}
         )

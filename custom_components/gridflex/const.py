@@ -42,10 +42,11 @@ CONF_CITY: Final = "city"
 
 
 class AccountKind(StrEnum):
-    """The two kinds of account a GridFlex config entry can hold."""
+    """The kinds of account a GridFlex config entry can hold."""
 
     FPP = "fpp"
     SWITCHGRID = "switchgrid"
+    MARKET_GATEWAY = "market_gateway"
 
 
 class Granularity(StrEnum):
@@ -81,3 +82,7 @@ DEFAULT_CONSENT_DURATION: Final = "1 year"
 CONSENT_DURATIONS: Final = ["1_month", "6_months", "1_year", "3_years", "5_years"]
 SERVICE_REFRESH_CONSUMPTION: Final = "refresh_consumption"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+
+# --- Market Gateway and FPP settlement ---
+CONF_USE_API_KEY_HEADER: Final = "use_api_key_header"
+CONF_ZONES: Final = "zones"

@@ -17,8 +17,18 @@ from .const import (
 )
 from .consumption.diagnostics import consumption_diagnostics
 from .dispatch.diagnostics import dispatch_diagnostics
+from .market.diagnostics import (
+    MARKET_TO_REDACT,
+    market_gateway_diagnostics,
+    settlement_diagnostics,
+)
 from .readings.diagnostics import readings_diagnostics
-from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .runtime import (
+    FppRuntime,
+    GridFlexConfigEntry,
+    MarketGatewayRuntime,
+    SwitchgridRuntime,
+)
 
 # Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
 # and street are personal data that a shared diagnostics file does not need.
@@ -35,6 +45,7 @@ TO_REDACT = {
     "authorization",
     "X-API-Key",
     "x-api-key",
+    *MARKET_TO_REDACT,
 }
 
 
@@ -71,6 +82,7 @@ async def async_get_config_entry_diagnostics(
         data["fpp"] = {"base_url": runtime.client.base_url}
         data["readings"] = readings_diagnostics(entry)
         data["dispatch"] = dispatch_diagnostics(hass, entry)
+        data["settlement"] = settlement_diagnostics(runtime)
     elif isinstance(runtime, SwitchgridRuntime):
         data["switchgrid"] = {
             "base_url": runtime.client.base_url,
@@ -78,5 +90,7 @@ async def async_get_config_entry_diagnostics(
             "test_mode": runtime.client.test_mode,
         }
         data["consumption"] = consumption_diagnostics(entry)
+    elif isinstance(runtime, MarketGatewayRuntime):
+        data["market_gateway"] = market_gateway_diagnostics(runtime)
 
     return async_redact_data(data, TO_REDACT)

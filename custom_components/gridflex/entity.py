@@ -9,15 +9,21 @@ from homeassistant.helpers.entity import Entity
 from .const import CONF_ACCOUNT_KIND, DOMAIN, SUBENTRY_METERABLE_UNIT, AccountKind
 from .runtime import GridFlexConfigEntry
 
+ACCOUNT_MAKERS = {
+    AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
+    AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
+    AccountKind.MARKET_GATEWAY: ("National Grid DSO", "Market Gateway account"),
+}
+
 
 def account_device_info(entry: GridFlexConfigEntry) -> DeviceInfo:
     """Device that stands for the account itself."""
-    fpp = entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
+    manufacturer, model = ACCOUNT_MAKERS[AccountKind(entry.data[CONF_ACCOUNT_KIND])]
     return DeviceInfo(
         identifiers={(DOMAIN, str(entry.unique_id))},
         name=entry.title,
-        manufacturer="National Grid DSO" if fpp else "Switchgrid",
-        model="Flexible Power Portal account" if fpp else "Switchgrid account",
+        manufacturer=manufacturer,
+        model=model,
         entry_type=DeviceEntryType.SERVICE,
     )
 

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntry
 
 from .api.fpp import FppClient
+from .api.market_gateway import MarketGatewayClient
 from .api.switchgrid import SwitchgridClient
 
 if TYPE_CHECKING:
     from .consumption import ConsumptionRuntime
     from .dispatch import DispatchRuntime
+    from .market.coordinator import MarketGatewayCoordinator
+    from .market.settlement import SettlementCoordinator
     from .readings import ReadingsRuntime
 
 
@@ -28,6 +31,7 @@ class FppRuntime:
     client: FppClient
     dispatch: DispatchRuntime | None = None
     readings: ReadingsRuntime | None = None
+    settlement: SettlementCoordinator | None = None
 
 
 @dataclass(slots=True)
@@ -38,5 +42,13 @@ class SwitchgridRuntime:
     consumption: ConsumptionRuntime | None = None
 
 
-type GridFlexRuntime = FppRuntime | SwitchgridRuntime
+@dataclass(slots=True)
+class MarketGatewayRuntime:
+    """What a Market Gateway account entry holds while loaded."""
+
+    client: MarketGatewayClient
+    coordinator: MarketGatewayCoordinator
+
+
+type GridFlexRuntime = FppRuntime | SwitchgridRuntime | MarketGatewayRuntime
 type GridFlexConfigEntry = ConfigEntry[GridFlexRuntime]

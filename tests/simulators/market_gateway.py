@@ -407,7 +407,7 @@ def demo_market_gateway(now: dt.datetime | None = None) -> MarketGatewaySimulato
         },
         {
             "opportunityId": "OPP-1999",
-            "opportunityName": "Bath evening peak (closed)",
+            "opportunityName": "Bath evening peak, day ahead",
             "cmzCode": "CMZ_T10A_EM_0097",
             "serviceResponseDirection": "DTU",
             "product": "SU_LV_PM2",

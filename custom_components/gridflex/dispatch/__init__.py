@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
@@ -26,7 +27,7 @@ from .inbound_log import InboundLog
 from .lifecycle import Lifecycle
 from .notify import DispatchNotifier
 from .persistence import DispatchStore
-from .records import InstructionRecord
+from .records import InstructionRecord, Phase
 
 PRUNE_INTERVAL = dt.timedelta(hours=6)
 
@@ -45,6 +46,18 @@ class DispatchRuntime:
     inbound: InboundLog = field(default_factory=InboundLog)
     unknown_meterable_units: set[str] = field(default_factory=set)
     saved_records: list[InstructionRecord] = field(default_factory=list)
+    # MUs whose participant abandoned delivery (emergency stop): no device control until
+    # their active instructions are over.
+    emergency_stopped: set[str] = field(default_factory=set)
+    # Other flows add lines to the calendar event of an instruction (e.g. settlement data).
+    event_notes: list[Callable[[str], list[str]]] = field(default_factory=list)
+
+    @callback
+    def follow_control(self) -> None:
+        """Make device control follow the active MUs, except those stopped in an emergency."""
+        active = self.lifecycle.active_mus()
+        self.emergency_stopped &= active
+        self.control.sync(active - self.emergency_stopped)
 
     def snapshot(self, *, for_store: bool = False) -> dict[str, Any]:
         """Return what the Store keeps (records pre-encoded for the Store, plain otherwise)."""
@@ -118,7 +131,7 @@ async def async_setup_dispatch(
 
     @callback
     def _follow() -> None:
-        runtime.control.sync(lifecycle.active_mus())
+        runtime.follow_control()
         store.schedule_save()
 
     entry.async_on_unload(notifier.add_listener(_follow))
@@ -173,3 +186,18 @@ def async_start_dispatch(hass: HomeAssistant, runtime: DispatchRuntime) -> None:
         await runtime.store.async_flush()
 
     entry.async_on_unload(_stop)
+
+
+@callback
+def end_control_now(runtime: DispatchRuntime, mu_id: str) -> list[InstructionRecord]:
+    """
+    Give an MU's devices back at once (emergency stop) and keep them so until its instructions end.
+
+    Returns the MU's active instructions, which FPP still counts as running.
+    """
+    active = runtime.lifecycle.for_mu(mu_id, Phase.ACTIVE)
+    if active:
+        runtime.emergency_stopped.add(mu_id)
+    runtime.follow_control()
+    runtime.store.schedule_save()
+    return active

@@ -17,7 +17,7 @@ OPEN_ENDED_SPAN = dt.timedelta(minutes=1)
 
 
 def _calendar_event(
-    record: InstructionRecord, now: dt.datetime
+    record: InstructionRecord, now: dt.datetime, notes: list[str] | None = None
 ) -> CalendarEvent | None:
     ins = record.instruction
     if ins.start is None:
@@ -37,6 +37,7 @@ def _calendar_event(
         f"Zone: {ins.zone or 'not given'}",
         f"Direction: {ins.direction.value}",
         f"Instruction: {ins.id}",
+        *(notes or []),
     ]
     return CalendarEvent(
         start=ins.start,
@@ -63,8 +64,10 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
 
     def _events(self) -> list[CalendarEvent]:
         now = dt_util.utcnow()
+        notes = self._runtime.event_notes
         events = [
-            _calendar_event(r, now) for r in self._runtime.lifecycle.records.values()
+            _calendar_event(r, now, [n for note in notes for n in note(r.id)])
+            for r in self._runtime.lifecycle.records.values()
         ]
         return sorted(
             (e for e in events if e is not None), key=lambda e: e.start_datetime_local
