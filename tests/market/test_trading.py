@@ -147,7 +147,10 @@ async def test_opportunity_calendar_across_the_spring_change(
     assert "Minimum capacity: 0.01 MW" in events[0]["description"]
     # The state shows the next delivery period (OPP-1999, closed, tomorrow 16:30 GMT).
     state = hass.states.get(calendar)
-    assert state is not None and state.attributes["message"] == "Bath evening peak, day ahead (closed)"
+    assert (
+        state is not None
+        and state.attributes["message"] == "Bath evening peak, day ahead (closed)"
+    )
 
 
 async def test_award_calendar(hass: HomeAssistant, mg_entry: MockConfigEntry) -> None:

@@ -1,0 +1,125 @@
+"""``gridflex.emergency_stop``: devices back at once, the bus event, FPP's signal, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+
+from custom_components.gridflex.const import DOMAIN
+from tests.dispatch.bodies import instruction
+from tests.dispatch.conftest import V2, Harness, harness  # noqa: F401
+from tests.helpers import gridflex_device
+from tests.simulators.fpp import FppSimulator
+
+START = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+
+
+async def stop(harness: Harness, **data: Any) -> Any:  # noqa: F811
+    reply = await harness.hass.services.async_call(
+        DOMAIN, "emergency_stop", data, blocking=True, return_response=True
+    )
+    await harness.settle()
+    return reply
+
+
+async def dispatched(harness: Harness) -> None:  # noqa: F811
+    assert (await harness.put(V2, instruction(id="I-1"))).status == 200
+    await harness.advance_to(START)
+    assert harness.state("input_boolean.heater") == "off"
+    assert harness.state("input_boolean.pump") == "off"
+
+
+async def test_stop_gives_devices_back_and_tells_fpp(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+) -> None:
+    await dispatched(harness)
+    reply = await stop(harness, mu_id="MU-1001", reason="Battery below 20 %")
+    assert reply == {
+        "mu_id": "MU-1001",
+        "sent_at": "2026-01-15T17:00:00+00:00",
+        "instructions": ["I-1"],
+    }
+    assert harness.state("input_boolean.heater") == "on"
+    assert harness.state("input_boolean.pump") == "on"
+    assert fpp_sim.emergency_stops == [
+        {
+            "meterable_unit_id": "MU-1001",
+            "timestamp": "2026-01-15T17:00:00Z",
+            "reason": "Battery below 20 %",
+        }
+    ]
+    last = harness.events[-1].data
+    assert last["type"] == "ended"
+    assert last["reason"] == "emergency_stop"
+    assert last["instruction_id"] == "I-1"
+    assert last["meterable_unit_id"] == "MU-1001"
+    assert last["emergency_stop_reason"] == "Battery below 20 %"
+    assert last["device_id"] is not None
+
+    # An update of the running instruction does not take the devices again...
+    moved = instruction(id="I-1", end="2026-01-15T19:30:00Z")
+    assert (await harness.put(V2, moved)).status == 200
+    assert harness.state("input_boolean.heater") == "on"
+    # ...until it is over: the next instruction controls them as usual.
+    await harness.advance_to(dt.datetime(2026, 1, 15, 19, 30, tzinfo=dt.UTC))
+    assert harness.runtime.emergency_stopped == set()
+    nxt = instruction(
+        id="I-2", start="2026-01-15T20:00:00Z", end="2026-01-15T21:00:00Z"
+    )
+    assert (await harness.put(V2, nxt)).status == 200
+    await harness.advance_to(dt.datetime(2026, 1, 15, 20, 0, tzinfo=dt.UTC))
+    assert harness.state("input_boolean.heater") == "off"
+
+
+async def test_stop_by_device_with_nothing_running(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+) -> None:
+    device = gridflex_device(harness.hass, "fpp_acme-flex_MU-1002")
+    assert device is not None
+    reply = await stop(harness, device_id=device.id, reason="maintenance")
+    assert reply["instructions"] == []
+    assert fpp_sim.emergency_stops[0]["meterable_unit_id"] == "MU-1002"
+    last = harness.events[-1].data
+    assert (last["meterable_unit_id"], last["instruction_id"]) == ("MU-1002", None)
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"reason": "x"}, "emergency_stop_target_required"),
+        ({"mu_id": "MU-9", "reason": "x"}, "emergency_stop_unknown_mu"),
+        ({"device_id": "nope", "reason": "x"}, "emergency_stop_unknown_device"),
+        ({"mu_id": "MU-1001", "reason": "  "}, "emergency_stop_reason"),
+        ({"mu_id": "MU-1001", "reason": "x" * 501}, "emergency_stop_reason"),
+    ],
+)
+async def test_bad_input(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    await dispatched(harness)
+    with pytest.raises(ServiceValidationError) as err:
+        await stop(harness, **data)
+    assert err.value.translation_key == key
+    assert fpp_sim.emergency_stops == []
+    assert harness.state("input_boolean.heater") == "off"
+
+
+async def test_fpp_unreachable_still_gives_devices_back(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+) -> None:
+    await dispatched(harness)
+    fpp_sim.fail_next(status=503, path_contains="emergency-stop")
+    with pytest.raises(HomeAssistantError) as err:
+        await stop(harness, mu_id="MU-1001", reason="battery low")
+    assert err.value.translation_key == "emergency_stop_not_sent"
+    await harness.settle()
+    assert harness.state("input_boolean.heater") == "on"
