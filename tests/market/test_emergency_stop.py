@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+import shutil
 from typing import Any
 
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml
 import pytest
 
 from custom_components.gridflex.const import DOMAIN
@@ -14,6 +20,7 @@ from tests.dispatch.conftest import V2, Harness, harness  # noqa: F401
 from tests.helpers import gridflex_device
 from tests.simulators.fpp import FppSimulator
 
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "gridflex"
 START = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
 
 
@@ -64,13 +71,18 @@ async def test_stop_gives_devices_back_and_tells_fpp(
     moved = instruction(id="I-1", end="2026-01-15T19:30:00Z")
     assert (await harness.put(V2, moved)).status == 200
     assert harness.state("input_boolean.heater") == "on"
-    # ...until it is over: the next instruction controls them as usual.
+    # ...nor does a restart while it runs...
+    await harness.restart(dt.datetime(2026, 1, 15, 17, 10, tzinfo=dt.UTC))
+    assert harness.runtime.emergency_stopped == {"MU-1001"}
+    assert harness.state("input_boolean.heater") == "on"
+    # ...until it is over: the next instruction controls them as usual, also after a restart.
     await harness.advance_to(dt.datetime(2026, 1, 15, 19, 30, tzinfo=dt.UTC))
     assert harness.runtime.emergency_stopped == set()
     nxt = instruction(
         id="I-2", start="2026-01-15T20:00:00Z", end="2026-01-15T21:00:00Z"
     )
     assert (await harness.put(V2, nxt)).status == 200
+    await harness.restart()
     await harness.advance_to(dt.datetime(2026, 1, 15, 20, 0, tzinfo=dt.UTC))
     assert harness.state("input_boolean.heater") == "off"
 
@@ -122,4 +134,61 @@ async def test_fpp_unreachable_still_gives_devices_back(
         await stop(harness, mu_id="MU-1001", reason="battery low")
     assert err.value.translation_key == "emergency_stop_not_sent"
     await harness.settle()
+    assert harness.state("input_boolean.heater") == "on"
+
+
+async def test_low_battery_blueprint_stops_the_dispatch(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+    tmp_path: Path,
+) -> None:
+    hass = harness.hass
+    name = "emergency_stop_on_low_battery.yaml"
+    Blueprint(
+        load_yaml(BLUEPRINTS / name),
+        expected_domain="automation",
+        schema=AUTOMATION_BLUEPRINT_SCHEMA,
+    )
+    hass.states.async_set(
+        "sensor.battery", "35", {"device_class": "battery", "unit_of_measurement": "%"}
+    )
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(BLUEPRINTS, tmp_path / "blueprints" / "automation" / "gridflex")
+    device = gridflex_device(hass, "fpp_acme-flex_MU-1001")
+    assert device is not None
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "use_blueprint": {
+                        "path": f"gridflex/{name}",
+                        "input": {
+                            "dispatch_active": "binary_sensor.mu_1001_dispatch_active",
+                            "meterable_unit": device.id,
+                            "battery_level": "sensor.battery",
+                            "threshold": 20,
+                        },
+                    }
+                }
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    hass.states.async_set(
+        "sensor.battery", "15", {"device_class": "battery", "unit_of_measurement": "%"}
+    )
+    await harness.settle()
+    assert fpp_sim.emergency_stops == []  # nothing dispatched: nothing to stop
+    hass.states.async_set(
+        "sensor.battery", "35", {"device_class": "battery", "unit_of_measurement": "%"}
+    )
+    await dispatched(harness)
+    hass.states.async_set(
+        "sensor.battery", "19", {"device_class": "battery", "unit_of_measurement": "%"}
+    )
+    await harness.settle()
+    assert [s["reason"] for s in fpp_sim.emergency_stops] == ["Home battery below 20 %"]
     assert harness.state("input_boolean.heater") == "on"

@@ -22,6 +22,7 @@ from ..api.market_gateway import DEFAULT_MG_BASE_URL, MarketGatewayClient
 from ..const import CONF_API_TOKEN, CONF_BASE_URL, CONF_USE_API_KEY_HEADER
 from ..runtime import FppRuntime, GridFlexConfigEntry, MarketGatewayRuntime
 from .coordinator import MarketGatewayCoordinator
+from .emergency import async_restore_emergency_stops
 from .settlement import SettlementCoordinator, SettlementData, performance_lines
 from .settlement_entities import settlement_sensors
 from .trading_entities import market_gateway_entities
@@ -59,6 +60,7 @@ async def async_setup_settlement(
     coordinator = SettlementCoordinator(hass, entry, runtime.client)
     entry.async_on_unload(coordinator.follow_dispatch())
     if runtime.dispatch is not None:
+        await async_restore_emergency_stops(hass, runtime.dispatch)
 
         def _notes(instruction_id: str) -> list[str]:
             data: SettlementData | None = coordinator.data

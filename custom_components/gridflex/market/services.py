@@ -36,6 +36,7 @@ from ..const import ATTR_CONFIG_ENTRY_ID, CONF_MU_ID, DOMAIN, EVENT_DISPATCH
 from ..dispatch import end_control_now
 from ..dispatch.notify import instruction_summary
 from ..runtime import FppRuntime, GridFlexConfigEntry, MarketGatewayRuntime
+from .emergency import async_save_emergency_stops
 
 SERVICE_RESPOND = "respond_to_trade_opportunity"
 SERVICE_EMERGENCY_STOP = "emergency_stop"
@@ -220,6 +221,8 @@ async def _async_emergency_stop(call: ServiceCall) -> ServiceResponse:
     now = dt_util.utcnow()
     # Devices first: the home's safety must not wait for FPP's reply.
     active = end_control_now(runtime.dispatch, mu_id) if runtime.dispatch else []
+    if runtime.dispatch is not None:
+        await async_save_emergency_stops(hass, runtime.dispatch)
     device_id = runtime.dispatch.notifier.device_id(mu_id) if runtime.dispatch else None
     base: dict[str, Any] = {
         "type": "ended",
