@@ -2,7 +2,7 @@
 The Python half of ``scripts/demo``.
 
     python scripts/demo_setup.py config     write .demo/config (configuration.yaml, custom_components link)
-    python scripts/demo_setup.py provision  onboard, log in, add both GridFlex accounts and their sub-entries
+    python scripts/demo_setup.py provision  onboard, log in, add the GridFlex accounts and their sub-entries
     python scripts/demo_setup.py check      show (and verify) what the running demo holds
     python scripts/demo_setup.py screenshot save a PNG of Settings > Devices & services > GridFlex
 
@@ -28,6 +28,7 @@ from demo_config import (
     energy_preferences,
     fpp_account_answers,
     gas_point_answers,
+    market_gateway_account_answers,
     meterable_units,
     switchgrid_account_answers,
     write_config,
@@ -91,6 +92,14 @@ async def provision(args: argparse.Namespace) -> None:
             ) from err
 
         entries = await ha.entries(DOMAIN)
+        # First: the FPP account's MUs are then picked from Market Gateway's list.
+        if not any(e["title"].startswith("Market Gateway") for e in entries):
+            print("  adding the Market Gateway account (test environment)")
+            await ha.run_flow(
+                ENTRY_FLOW,
+                {"handler": DOMAIN},
+                market_gateway_account_answers(args.mg_url),
+            )
         if _account(entries, METERABLE_UNIT) is None:
             print("  adding the FPP account")
             steps = await ha.run_flow(
@@ -120,7 +129,8 @@ async def provision(args: argparse.Namespace) -> None:
         if fpp is None or switchgrid is None:
             raise DemoError(f"GridFlex accounts missing after setup: {entries}")
         for unit in meterable_units():
-            await _add_subentry(ha, fpp, METERABLE_UNIT, {"user": unit}, unit["mu_id"])
+            answers = {"pick_unit": {"mu_id": unit["mu_id"]}, "user": unit}
+            await _add_subentry(ha, fpp, METERABLE_UNIT, answers, unit["mu_id"])
         await _add_subentry(
             ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
         )
@@ -211,6 +221,8 @@ async def check(args: argparse.Namespace) -> bool:
         kinds = {sub for e in entries for sub in e.get("supported_subentry_types", {})}
         if kinds != {METERABLE_UNIT, DELIVERY_POINT}:
             problems.append(f"expected an FPP and a Switchgrid account, found {kinds}")
+        if not any(e["title"].startswith("Market Gateway") for e in entries):
+            problems.append("expected a Market Gateway account")
         if sum(e["num_subentries"] for e in entries) < 3:
             problems.append("expected 2 Meterable Units and 1 delivery point")
         gridflex_entities = [
@@ -283,6 +295,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--fpp-url", default="http://127.0.0.1:8801/api/participant")
     parser.add_argument("--switchgrid-url", default="http://127.0.0.1:8802")
+    parser.add_argument("--mg-url", default="http://127.0.0.1:8803/api")
     parser.add_argument(
         "--timeout",
         type=float,

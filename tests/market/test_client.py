@@ -174,7 +174,7 @@ async def test_single_objects_and_unknown_ids(
     mg_sim: MarketGatewaySimulator, session: aiohttp.ClientSession
 ) -> None:
     mg = client(mg_sim, session)
-    assert (await mg.async_get_meterable_unit("MU-1002")).name == "Heat pump"
+    assert (await mg.async_get_meterable_unit("MU-1002")).name == "EV charger"
     assert (await mg.async_get_trade_opportunity("OPP-2001")).zone == "CMZ_T10A_EM_0097"
     award = await mg.async_get_trade_award("AW-3001")
     assert award.awarded_capacity_mw == 0.004

@@ -149,8 +149,8 @@ async def test_unit_picked_from_market_gateway_fills_the_form(
     selector = result["data_schema"].schema[CONF_MU_ID]
     options = selector.config["options"]
     assert options == [
-        {"value": "MU-1002", "label": "Heat pump · MU-1002 · CMZ_T10A_EM_0097"},
-        {"value": "MU-1001", "label": "Home battery · MU-1001 · CMZ_T10A_EM_0097"},
+        {"value": "MU-1002", "label": "EV charger · MU-1002 · CMZ_T10A_EM_0097"},
+        {"value": "MU-1001", "label": "Heat pump · MU-1001 · CMZ_T10A_EM_0097"},
     ]
     assert selector.config["custom_value"] is True
     result = await hass.config_entries.subentries.async_configure(

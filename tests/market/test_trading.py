@@ -49,7 +49,7 @@ async def test_award_and_baseline_sensors_per_unit(
     assert capacity.state == "0.004"
     assert capacity.attributes["award_id"] == "AW-3001"
     assert capacity.attributes["under_way"] is False
-    assert "Home battery" in capacity.attributes["friendly_name"]
+    assert "Heat pump" in capacity.attributes["friendly_name"]
     assert (
         state_of(hass, "sensor", f"{UID}_MU-1001_award_utilisation_price").state
         == "480.0"
@@ -161,7 +161,7 @@ async def test_award_calendar(hass: HomeAssistant, mg_entry: MockConfigEntry) ->
     )
     assert [(e["summary"], e["start"], e["end"]) for e in events] == [
         (
-            "Home battery: 0.004 MW awarded",
+            "Heat pump: 0.004 MW awarded",
             "2026-03-24T16:30:00+00:00",
             "2026-03-24T18:00:00+00:00",
         )

@@ -139,5 +139,43 @@ class FppSimulator(Simulator):
         return web.json_response({"accepted": len(parsed)})
 
 
+def demo_fpp() -> FppSimulator:
+    """Return an FPP with a settled event of the demo's heat pump and two invoices."""
+    today = dt.datetime.now(dt.UTC).replace(hour=17, minute=0, second=0, microsecond=0)
+    start = today - dt.timedelta(days=3)
+    return FppSimulator(
+        utilisation_events=[
+            {
+                "id": "UE-501",
+                "instruction_id": "demo-past",
+                "meterable_unit_id": "MU-1001",
+                "product": "ou_15",
+                "start": start.isoformat().replace("+00:00", "Z"),
+                "end": (start + dt.timedelta(hours=1))
+                .isoformat()
+                .replace("+00:00", "Z"),
+                "baseline_kwh": 2.4,
+                "metered_kwh": 0.3,
+                "delivered_kwh": 2.1,
+                "requested_kwh": 2.0,
+                "performance_pct": 105.0,
+                "payment_gbp": 0.63,
+            }
+        ],
+        invoices=[
+            {"id": f"INV-{m}", "month": m, "status": s, "amount_gbp": a}
+            for m, s, a in (
+                (_month(today, 2), "PAID", 4.12),
+                (_month(today, 1), "ISSUED", 6.3),
+            )
+        ],
+    )
+
+
+def _month(day: dt.datetime, back: int) -> str:
+    index = day.year * 12 + day.month - 1 - back
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 if __name__ == "__main__":
-    run_standalone(FppSimulator(), "FPP simulator", 8801)
+    run_standalone(demo_fpp(), "FPP simulator", 8801)

@@ -320,14 +320,14 @@ class MarketGatewaySimulator(Simulator):
 
 
 def demo_market_gateway(now: dt.datetime | None = None) -> MarketGatewaySimulator:
-    """A Market Gateway whose MUs match the demo FPP account, with opportunities and one award."""
+    """Return a Market Gateway whose MUs match the demo FPP account, with opportunities and one award."""
     now = now or dt.datetime.now(dt.UTC)
     today = now.astimezone(UK).date()
     sim = MarketGatewaySimulator()
     sim.meterable_units = [
         {
             "meterableUnitId": "MU-1001",
-            "name": "Home battery",
+            "name": "Heat pump",
             "status": "ACTIVE",
             "products": ["OU_15", "SU_LV_PM2"],
             "meteringGranularity": "MINUTE",
@@ -337,12 +337,12 @@ def demo_market_gateway(now: dt.datetime | None = None) -> MarketGatewaySimulato
         },
         {
             "meterableUnitId": "MU-1002",
-            "name": "Heat pump",
+            "name": "EV charger",
             "status": "ACTIVE",
-            "products": ["SU_LV_PM2"],
+            "products": ["SAOU_DA"],
             "meteringGranularity": "HALF_HOURLY",
             "cmzCode": "CMZ_T10A_EM_0097",
-            "maxImportKw": 3.0,
+            "maxImportKw": 7.4,
         },
     ]
     for mu, base in (("MU-1001", -0.8), ("MU-1002", -1.5)):
