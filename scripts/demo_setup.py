@@ -226,7 +226,9 @@ async def check(args: argparse.Namespace) -> bool:
         if sum(e["num_subentries"] for e in entries) < 3:
             problems.append("expected 2 Meterable Units and 1 delivery point")
         gridflex_entities = [
-            r["entity_id"] for r in registry if r["platform"] == DOMAIN
+            r["entity_id"]
+            for r in registry
+            if r["platform"] == DOMAIN and not r.get("disabled_by")
         ]
         print(f"GridFlex entities: {len(gridflex_entities)}")
         for entity_id in (*DEMO_SENSORS, *DEMO_SWITCHES, *gridflex_entities):
