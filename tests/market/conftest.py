@@ -21,7 +21,9 @@ from custom_components.gridflex.const import (
     DOMAIN,
     AccountKind,
 )
-from tests.simulators.market_gateway import MarketGatewaySimulator, demo_market_gateway
+from tests.conftest import assert_every_fault_fired
+from tests.simulators.market_gateway import MarketGatewaySimulator
+from tests.simulators.market_gateway_demo import demo_market_gateway
 
 # Fixed "now" of the market tests: a Monday, 10:00 GMT, before the spring clock change.
 NOW = dt.datetime(2026, 3, 23, 10, 0, tzinfo=dt.UTC)
@@ -40,6 +42,7 @@ async def mg_sim(socket_enabled: None) -> AsyncIterator[MarketGatewaySimulator]:
     await sim.start()
     yield sim
     await sim.stop()
+    assert_every_fault_fired(sim)
 
 
 def mg_entry_data(sim: MarketGatewaySimulator, **overrides: Any) -> dict[str, Any]:
