@@ -268,3 +268,20 @@ async def test_diagnostics_keep_raw_replies_without_the_token(
     raw = section["last_replies"]["getTradeOpportunities"]
     assert raw["ok"] is True
     assert raw["body"]["items"][0]["opportunityId"] == "OPP-1999"
+
+
+async def test_a_new_unit_in_market_gateway_gets_its_sensors(
+    hass: HomeAssistant,
+    mg_sim: MarketGatewaySimulator,
+    mg_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, mg_entry)
+    mg_sim.meterable_units.append(
+        {"meterableUnitId": "MU-1003", "name": "Battery", "cmzCode": "CMZ_T10A_EM_0097"}
+    )
+    freezer.tick(dt.timedelta(minutes=31))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert mg_entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, "sensor", f"{UID}_MU-1003_awarded_capacity").state == "0.0"

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity import Entity
 
@@ -47,6 +47,15 @@ async def async_setup_market_gateway(
     client = market_gateway_client(async_get_clientsession(hass), entry.data)
     coordinator = MarketGatewayCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
+    units_at_setup = set(coordinator.data.meterable_units)
+
+    @callback
+    def _follow_units() -> None:
+        # A Meterable Unit added or decommissioned in Market Gateway: its sensors follow.
+        if set(coordinator.data.meterable_units) != units_at_setup:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(coordinator.async_add_listener(_follow_units))
     return MarketGatewayRuntime(client=client, coordinator=coordinator)
 
 
