@@ -135,3 +135,16 @@ async def test_which_account(
     assert err.value.translation_key == "market_gateway_account_required"
     reply = await respond(hass, **GOOD, config_entry_id=other.entry_id)
     assert reply["mu_id"] == "MU-1001"
+
+
+async def test_refused_token_asks_for_a_new_one(
+    hass: HomeAssistant, mg_sim: MarketGatewaySimulator, mg_entry: MockConfigEntry
+) -> None:
+    await setup_entry(hass, mg_entry)
+    mg_sim.token = "rotated"
+    with pytest.raises(HomeAssistantError) as failed:
+        await respond(hass, **GOOD)
+    assert failed.value.translation_key == "market_gateway_request_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [f["context"]["source"] for f in flows] == ["reauth"]

@@ -19,16 +19,10 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from ..api.errors import (
-    AuthError,
-    GridFlexApiError,
-    NotAvailableError,
-    RateLimitedError,
-)
+from ..api.errors import AuthError, GridFlexApiError, NotAvailableError
 from ..api.market_gateway import (
     ConflictError,
     InvalidFieldsError,
-    NotPermittedError,
     TradeOpportunity,
     TradeResponseWindow,
 )
@@ -129,6 +123,15 @@ def _check_values(
     return utilisation, availability
 
 
+def _request_failed(
+    runtime: MarketGatewayRuntime, err: GridFlexApiError
+) -> HomeAssistantError:
+    """Say the request failed; a refused token also asks for a new one."""
+    if isinstance(err, AuthError):
+        runtime.coordinator.config_entry.async_start_reauth(runtime.coordinator.hass)
+    return _failed("market_gateway_request_failed", error=str(err))
+
+
 async def _async_respond(call: ServiceCall) -> ServiceResponse:
     runtime = _market_gateway_account(call.hass, call)
     client = runtime.client
@@ -142,7 +145,7 @@ async def _async_respond(call: ServiceCall) -> ServiceResponse:
     except NotAvailableError as err:
         raise _invalid("unknown_opportunity", opportunity_id=opportunity_id) from err
     except GridFlexApiError as err:
-        raise _failed("market_gateway_request_failed", error=str(err)) from err
+        raise _request_failed(runtime, err) from err
     if not opportunity.is_open(dt_util.utcnow()):
         raise _invalid("opportunity_closed", opportunity_id=opportunity_id)
     utilisation, availability = _check_values(call, opportunity)
@@ -166,8 +169,8 @@ async def _async_respond(call: ServiceCall) -> ServiceResponse:
         raise _invalid("trade_response_invalid", detail=detail) from err
     except NotAvailableError as err:
         raise _invalid("unknown_opportunity", opportunity_id=opportunity_id) from err
-    except (AuthError, NotPermittedError, RateLimitedError, GridFlexApiError) as err:
-        raise _failed("market_gateway_request_failed", error=str(err)) from err
+    except GridFlexApiError as err:
+        raise _request_failed(runtime, err) from err
     await runtime.coordinator.async_request_refresh()
     return {
         "trade_response_id": response.id,
