@@ -108,9 +108,6 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
             ],
         )
 
-    def _account_unique_id(self, kind: AccountKind, account_id: str) -> str:
-        return _unique_id(kind, account_id)
-
     async def _async_check_token(
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:

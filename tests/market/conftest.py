@@ -64,6 +64,7 @@ def mg_entry(mg_sim: MarketGatewaySimulator) -> MockConfigEntry:
     """A Market Gateway account entry (not yet added to hass)."""
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         title="Market Gateway acme-flex",
         unique_id="market_gateway_acme-flex",
         data=mg_entry_data(mg_sim),

@@ -33,6 +33,8 @@ async def stop(harness: Harness, **data: Any) -> Any:  # noqa: F811
 
 
 async def dispatched(harness: Harness) -> None:  # noqa: F811
+    # The settlement read of the setup is done before time moves (or it would time out).
+    await harness.hass.async_block_till_done(wait_background_tasks=True)
     assert (await harness.put(V2, instruction(id="I-1"))).status == 200
     await harness.advance_to(START)
     assert harness.state("input_boolean.heater") == "off"
@@ -73,6 +75,7 @@ async def test_stop_gives_devices_back_and_tells_fpp(
     assert harness.state("input_boolean.heater") == "on"
     # ...nor does a restart while it runs...
     await harness.restart(dt.datetime(2026, 1, 15, 17, 10, tzinfo=dt.UTC))
+    await harness.hass.async_block_till_done(wait_background_tasks=True)
     assert harness.runtime.emergency_stopped == {"MU-1001"}
     assert harness.state("input_boolean.heater") == "on"
     # ...until it is over: the next instruction controls them as usual, also after a restart.
@@ -83,6 +86,7 @@ async def test_stop_gives_devices_back_and_tells_fpp(
     )
     assert (await harness.put(V2, nxt)).status == 200
     await harness.restart()
+    await harness.hass.async_block_till_done(wait_background_tasks=True)
     await harness.advance_to(dt.datetime(2026, 1, 15, 20, 0, tzinfo=dt.UTC))
     assert harness.state("input_boolean.heater") == "off"
 

@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.gridflex.accounts import account_unique_id
 from custom_components.gridflex.api.market_gateway import DEFAULT_MG_BASE_URL
 from custom_components.gridflex.const import (
     CONF_ACCOUNT_ID,
@@ -85,7 +86,9 @@ async def test_add_account_checks_the_token(
     # The token went as X-API-Key, as chosen.
     assert mg_sim.received[-1].headers.get("X-API-Key") == mg_sim.token
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    assert entry.unique_id == "market_gateway_acme-flex"
+    assert entry.unique_id == account_unique_id(
+        AccountKind.MARKET_GATEWAY, mg_sim.token
+    )
     assert not entry.supported_subentry_types
 
     flow_id = await start(hass)
@@ -93,7 +96,7 @@ async def test_add_account_checks_the_token(
         flow_id, answers(mg_sim, **{CONF_ACCOUNT_ID: "acme-flex"})
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "account_already_configured"
 
 
 async def test_reauth_and_reconfigure(

@@ -125,6 +125,7 @@ async def test_which_account(
     await setup_entry(hass, mg_entry)
     other = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         unique_id="market_gateway_other",
         title="Market Gateway other",
         data=mg_entry_data(mg_sim, account_id="other"),

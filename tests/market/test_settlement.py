@@ -133,6 +133,9 @@ async def test_read_again_an_hour_after_an_instruction_ends(
     )
 
 
+@pytest.mark.allow_gridflex_errors(
+    r"FPP settlement .* HTTP 503", r"FPP settlement .* rate limited"
+)
 async def test_backoff_then_daily_and_retry_after(
     settled: FppSimulator,
     harness: Harness,  # noqa: F811
@@ -164,6 +167,7 @@ async def test_backoff_then_daily_and_retry_after(
     assert coordinator.update_interval == dt.timedelta(hours=2)
 
 
+@pytest.mark.allow_gridflex_errors(r"Authentication failed .* FPP settlement")
 async def test_refused_token_starts_reauth(
     settled: FppSimulator,
     harness: Harness,  # noqa: F811

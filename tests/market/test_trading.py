@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -174,6 +175,7 @@ async def test_chosen_zones_replace_the_units_zones(
 ) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=3,
         unique_id=UID,
         title="Market Gateway acme-flex",
         data=mg_entry_data(mg_sim, **{CONF_ZONES: ["CMZ_B", "CMZ_A"]}),
@@ -217,6 +219,9 @@ async def test_unreachable_at_setup_retries(
     assert mg_entry.state is ConfigEntryState.SETUP_RETRY
 
 
+@pytest.mark.allow_gridflex_errors(
+    r"Market Gateway .* slow down", r"Authentication failed .* Market Gateway"
+)
 async def test_rate_limit_waits_as_asked_then_refuses_token_starts_reauth(
     hass: HomeAssistant,
     mg_sim: MarketGatewaySimulator,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.helpers.selector import (
     BooleanSelector,
     SelectSelector,
@@ -62,7 +62,14 @@ class MarketGatewayFlowMixin(ConfigFlow):
     ) -> dict[str, str]:
         raise NotImplementedError
 
-    def _account_unique_id(self, kind: AccountKind, account_id: str) -> str:
+    async def _async_claim_account(
+        self, kind: AccountKind, token: str
+    ) -> ConfigFlowResult | None:
+        raise NotImplementedError
+
+    def _other_account_errors(
+        self, entry: ConfigEntry, kind: AccountKind, token: str
+    ) -> dict[str, str]:
         raise NotImplementedError
 
     async def async_step_market_gateway(
@@ -74,10 +81,10 @@ class MarketGatewayFlowMixin(ConfigFlow):
             errors[CONF_ACCOUNT_ID] = "required"
         elif user_input is not None:
             account = user_input[CONF_ACCOUNT_ID].strip()
-            await self.async_set_unique_id(
-                self._account_unique_id(AccountKind.MARKET_GATEWAY, account)
-            )
-            self._abort_if_unique_id_configured()
+            if aborted := await self._async_claim_account(
+                AccountKind.MARKET_GATEWAY, user_input[CONF_API_TOKEN]
+            ):
+                return aborted
             errors = await self._async_check_token(
                 AccountKind.MARKET_GATEWAY, user_input
             )
@@ -107,7 +114,9 @@ class MarketGatewayFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, **_clean(user_input)}
-            errors = await self._async_check_token(AccountKind.MARKET_GATEWAY, data)
+            errors = self._other_account_errors(
+                entry, AccountKind.MARKET_GATEWAY, user_input[CONF_API_TOKEN]
+            ) or await self._async_check_token(AccountKind.MARKET_GATEWAY, data)
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
