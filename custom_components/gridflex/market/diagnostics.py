@@ -49,10 +49,8 @@ def settlement_diagnostics(runtime: FppRuntime) -> dict[str, Any] | None:
     if coordinator is None:
         return None
     return {
-        "last_update_success": coordinator.last_update_success,
-        "last_error": str(coordinator.last_exception)
-        if coordinator.last_exception
-        else None,
+        "last_read_ok": coordinator.last_error is None,
+        "last_error": coordinator.last_error,
         "update_interval_s": coordinator.update_interval.total_seconds()
         if coordinator.update_interval
         else None,

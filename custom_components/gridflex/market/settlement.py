@@ -2,8 +2,8 @@
 FPP settlement data of one FPP account: utilisation-event performance per MU, and invoices.
 
 Read daily, and again ``AFTER_INSTRUCTION`` after each instruction ends (FPP needs the readings
-first). A failed read is retried with a doubling delay (5 minutes up to 6 hours), or as long as
-a 429 asks; a refused token starts the account's reauth.
+first). A failed read keeps the figures read before and is retried with a doubling delay
+(5 minutes up to 6 hours), or as long as a 429 asks; a refused token starts the account's reauth.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import datetime as dt
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from ..api.errors import AuthError, GridFlexApiError, RateLimitedError
@@ -96,6 +95,7 @@ class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
         )
         self.client = client
         self.retry_delay = FIRST_RETRY
+        self.last_error: str | None = None
         self._after_instruction: CALLBACK_TYPE | None = None
 
     def _meterable_units(self) -> list[str]:
@@ -118,21 +118,33 @@ class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
             invoices = await self.client.async_get_invoices(
                 _month_start(today, INVOICE_MONTHS_BACK), today
             )
-        except AuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="fpp_auth_failed"
-            ) from err
         except GridFlexApiError as err:
-            retry_after = err.retry_after if isinstance(err, RateLimitedError) else None
-            self._back_off(retry_after)
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="settlement_unreachable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            return self._failed(err)
+        if self.last_error is not None:
+            LOGGER.info("FPP settlement data of %s read again", self.config_entry.title)
+        self.last_error = None
         self.retry_delay = FIRST_RETRY
         self.update_interval = DAILY
         return SettlementData(performance, invoices)
+
+    def _failed(self, err: GridFlexApiError) -> SettlementData:
+        """
+        Keep what was read before and try again later.
+
+        Settled figures do not go stale while FPP is unreachable, so the sensors keep them; the
+        failure is said once (a warning), like the readings uploader does, and kept for diagnostics.
+        """
+        if isinstance(err, AuthError):
+            self.config_entry.async_start_reauth(self.hass)
+        if self.last_error is None:
+            LOGGER.warning(
+                "FPP settlement data of %s not read (%s); trying again later",
+                self.config_entry.title,
+                err,
+            )
+        self.last_error = str(err)
+        self._back_off(err.retry_after if isinstance(err, RateLimitedError) else None)
+        return self.data or SettlementData()
 
     def _back_off(self, retry_after: float | None) -> None:
         """Next try after the doubling delay, or as long as FPP asked."""
