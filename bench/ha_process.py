@@ -24,6 +24,7 @@ SECRET = "bench-dispatch-secret"  # noqa: S105 - a throwaway instance's key
 ENDPOINT_ID = "bench0endpoint01"
 WEBHOOK_ID = "gridflex_bench_webhook"
 NOOP_WEBHOOK_ID = "bench_noop"
+ENTRY_ID = "benchentry0000000000000000"
 
 NOOP_INIT = '''"""Baseline for benchmarks: a webhook that reads the body and answers, doing nothing else."""
 
@@ -77,6 +78,45 @@ async def async_setup(hass, config):
     await hass.async_add_executor_job(_write)
     return True
 '''
+DURABLE_WEBHOOK_ID = "bench_durable"
+DURABLE_INIT = '''"""Baseline for benchmarks: a webhook that durably writes its body (atomic, fsync'd), then answers."""
+
+from aiohttp import web
+
+from homeassistant.components import webhook
+from homeassistant.util.file import write_utf8_file_atomic
+
+DOMAIN = "bench_durable"
+
+
+async def async_setup(hass, config):
+    path = hass.config.path(".storage", "bench_durable")
+
+    async def _handle(hass, webhook_id, request):
+        body = await request.read()
+        # The write GridFlex's Store makes (HA's atomic writer: temp file, fsync, rename).
+        await hass.async_add_executor_job(write_utf8_file_atomic, path, body, False, "wb")
+        return web.json_response({"status": "accepted"})
+
+    webhook.async_register(
+        hass, DOMAIN, "Durable", "bench_durable", _handle, local_only=False, allowed_methods=("PUT", "POST")
+    )
+    return True
+'''
+
+
+def write_durable_baseline(custom: Path) -> None:
+    """The durable baseline component (``bench_durable``), next to bench_noop."""
+    (custom / "bench_durable").mkdir()
+    (custom / "bench_durable" / "__init__.py").write_text(DURABLE_INIT)
+    manifest = {
+        **NOOP_MANIFEST,
+        "domain": "bench_durable",
+        "name": "Bench durable webhook",
+    }
+    (custom / "bench_durable" / "manifest.json").write_text(json.dumps(manifest))
+
+
 NOOP_MANIFEST = {
     "domain": "bench_noop",
     "name": "Bench no-op webhook",
@@ -135,7 +175,7 @@ def _config_entries(units: int, fpp_url: str) -> dict[str, Any]:
         "discovery_keys": {},
         "disabled_by": None,
         "domain": "gridflex",
-        "entry_id": "benchentry0000000000000000",
+        "entry_id": ENTRY_ID,
         "minor_version": 1,
         "modified_at": now,
         "options": {},
@@ -176,7 +216,7 @@ class HaProcess:
             "homeassistant:\n  name: GridFlex bench\n  time_zone: UTC\n  latitude: 51.38\n"
             "  longitude: -2.36\n  elevation: 0\n  unit_system: metric\n  currency: GBP\n"
             f"http:\n  server_host: 127.0.0.1\n  server_port: {self.port}\n"
-            "websocket_api:\nrecorder:\nbench_noop:\n"
+            "websocket_api:\nrecorder:\nbench_noop:\nbench_durable:\n"
             "logger:\n  default: warning\n"
         )
         custom = root / "custom_components"
@@ -185,17 +225,33 @@ class HaProcess:
         (custom / "bench_noop").mkdir()
         (custom / "bench_noop" / "__init__.py").write_text(NOOP_INIT)
         (custom / "bench_noop" / "manifest.json").write_text(json.dumps(NOOP_MANIFEST))
+        write_durable_baseline(custom)
         (root / ".storage").mkdir()
         (root / ".storage" / "core.config_entries").write_text(
             json.dumps(_config_entries(self.units, self.fpp_url))
         )
 
+    @property
+    def config_dir(self) -> Path:
+        """The config dir of this Home Assistant (kept across :meth:`kill` and restart)."""
+        if self._dir is None:
+            raise RuntimeError("not started")
+        return Path(self._dir.name)
+
+    async def kill(self) -> None:
+        """SIGKILL the process (no shutdown, no final writes); :meth:`start` restarts it."""
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.kill()
+            await self._proc.wait()
+
     async def start(self, wait_s: float = 180.0) -> None:
-        """Start ``hass``, wait until GridFlex answers, and get an access token."""
-        self._dir = tempfile.TemporaryDirectory(prefix="gridflex-bench-")
+        """Start ``hass`` (again, after :meth:`kill`), wait until GridFlex answers, get a token."""
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="gridflex-bench-")
+            self._write_config(Path(self._dir.name))
         root = Path(self._dir.name)
-        self._write_config(root)
-        with (root / "hass.out").open("wb") as out:
+        (root / "bench_token").unlink(missing_ok=True)
+        with (root / "hass.out").open("ab") as out:
             self._proc = await asyncio.create_subprocess_exec(
                 sys.executable,
                 str(REPO / "scripts" / "demo_hass.py"),

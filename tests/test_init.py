@@ -31,7 +31,9 @@ from custom_components.gridflex.const import (
     SUBENTRY_DELIVERY_POINT,
     SUBENTRY_METERABLE_UNIT,
 )
-from custom_components.gridflex.runtime import FppRuntime, SwitchgridRuntime
+from custom_components.gridflex.consumption import ConsumptionRuntime
+from custom_components.gridflex.dispatch.flow import DispatchFlow
+from custom_components.gridflex.readings import ReadingsRuntime
 from tests.conftest import fpp_entry_data, switchgrid_entry_data
 from tests.helpers import gridflex_device
 from tests.simulators.fpp import FppSimulator
@@ -133,7 +135,9 @@ async def test_fpp_setup_creates_account_and_mu_devices_then_unloads_cleanly(
 ) -> None:
     assert await setup(hass, fpp_with_mus)
     assert fpp_with_mus.state is ConfigEntryState.LOADED
-    assert isinstance(fpp_with_mus.runtime_data, FppRuntime)
+    runtime = fpp_with_mus.runtime_data
+    assert runtime.flow(DispatchFlow) is not None
+    assert runtime.flow(ReadingsRuntime) is not None
     listeners_loaded = entry_change_listeners(hass)
 
     account = gridflex_device(hass, "fpp_acme-flex")
@@ -206,7 +210,7 @@ async def test_switchgrid_setup_creates_point_device_and_unloads(
     )
     assert await setup(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    assert isinstance(entry.runtime_data, SwitchgridRuntime)
+    assert entry.runtime_data.flow(ConsumptionRuntime) is not None
     account = gridflex_device(hass, "switchgrid_maison")
     point = gridflex_device(hass, "switchgrid_maison_01427641080000")
     assert account is not None

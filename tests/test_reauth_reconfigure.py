@@ -10,6 +10,8 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.gridflex.api.fpp import FppClient
+from custom_components.gridflex.api.switchgrid import SwitchgridClient
 from custom_components.gridflex.const import (
     CONF_API_TOKEN,
     CONF_BASE_URL,
@@ -17,7 +19,6 @@ from custom_components.gridflex.const import (
     CONF_EVENTS_URL,
     CONF_TEST_MODE,
 )
-from custom_components.gridflex.runtime import FppRuntime, SwitchgridRuntime
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
@@ -83,9 +84,9 @@ async def test_fpp_reauth_updates_token_and_reloads(
     # Nothing else changed: the portal keeps the secret it was given.
     assert fpp_entry.data[CONF_DISPATCH_SECRET] == DISPATCH_SECRET
     assert fpp_entry.state is ConfigEntryState.LOADED
-    runtime = fpp_entry.runtime_data
-    assert isinstance(runtime, FppRuntime)
-    assert runtime.client.token == "renewed-token"
+    client = fpp_entry.runtime_data.client
+    assert isinstance(client, FppClient)
+    assert client.token == "renewed-token"
 
 
 async def test_switchgrid_reauth_keeps_test_mode(
@@ -113,9 +114,9 @@ async def test_switchgrid_reauth_keeps_test_mode(
         header(r.headers, "switchgrid-test-env") == "true"
         for r in switchgrid_sim.received
     )
-    runtime = switchgrid_entry.runtime_data
-    assert isinstance(runtime, SwitchgridRuntime)
-    assert runtime.client.token == "renewed"
+    client = switchgrid_entry.runtime_data.client
+    assert isinstance(client, SwitchgridClient)
+    assert client.token == "renewed"
 
 
 # --- Reconfigure -----------------------------------------------------------------------
@@ -167,9 +168,9 @@ async def test_fpp_reconfigure_moves_to_another_base_url(
     assert fpp_entry.data[CONF_BASE_URL] == other_fpp.url
     assert fpp_entry.data[CONF_DISPATCH_SECRET] == DISPATCH_SECRET
     assert fpp_entry.title == "FPP acme-flex"
-    runtime = fpp_entry.runtime_data
-    assert isinstance(runtime, FppRuntime)
-    assert runtime.client.base_url == other_fpp.url
+    client = fpp_entry.runtime_data.client
+    assert isinstance(client, FppClient)
+    assert client.base_url == other_fpp.url
 
 
 async def test_switchgrid_reconfigure_leaves_test_mode(
@@ -210,6 +211,6 @@ async def test_switchgrid_reconfigure_leaves_test_mode(
         header(r.headers, "switchgrid-test-env") is None
         for r in switchgrid_sim.received
     )
-    runtime = switchgrid_entry.runtime_data
-    assert isinstance(runtime, SwitchgridRuntime)
-    assert runtime.client.test_mode is False
+    client = switchgrid_entry.runtime_data.client
+    assert isinstance(client, SwitchgridClient)
+    assert client.test_mode is False

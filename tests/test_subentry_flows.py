@@ -13,12 +13,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.gridflex.const import (
     CONF_CITY,
     CONF_CONTROL_ACTION,
+    CONF_CONTROL_LISTED_PRODUCTS_ONLY,
     CONF_CONTROLLED_ENTITIES,
     CONF_ENERGY_SENSOR,
     CONF_ENERGY_TYPE,
     CONF_GRANULARITY,
     CONF_HOLDER_NAME,
     CONF_IMPORT_POSITIVE,
+    CONF_MAX_DISPATCH_MINUTES,
+    CONF_MIN_SWITCH_MINUTES,
     CONF_MU_ID,
     CONF_PCE,
     CONF_POSTCODE,
@@ -87,6 +90,12 @@ def only_subentry(entry: MockConfigEntry) -> ConfigSubentry:
 
 # --- Meterable Units -------------------------------------------------------------------
 
+CONTROL_DEFAULTS = {
+    CONF_MAX_DISPATCH_MINUTES: 240,
+    CONF_MIN_SWITCH_MINUTES: 5,
+    CONF_CONTROL_LISTED_PRODUCTS_ONLY: False,
+}
+
 
 async def test_add_meterable_unit_with_defaults(
     hass: HomeAssistant, fpp_loaded: MockConfigEntry
@@ -110,6 +119,7 @@ async def test_add_meterable_unit_with_defaults(
         CONF_IMPORT_POSITIVE: True,
         CONF_CONTROLLED_ENTITIES: [],
         CONF_CONTROL_ACTION: "turn_off",
+        **CONTROL_DEFAULTS,
     }
 
 
@@ -126,6 +136,9 @@ async def test_add_meterable_unit_with_everything(
         CONF_IMPORT_POSITIVE: False,
         CONF_CONTROLLED_ENTITIES: ["switch.boiler", "climate.lounge"],
         CONF_CONTROL_ACTION: "turn_on",
+        CONF_MAX_DISPATCH_MINUTES: 120,
+        CONF_MIN_SWITCH_MINUTES: 10,
+        CONF_CONTROL_LISTED_PRODUCTS_ONLY: True,
     }
     result = await configure(hass, result, data)
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -213,6 +226,7 @@ async def test_reconfigure_mu_keeps_its_id(
         CONF_IMPORT_POSITIVE: False,
         CONF_CONTROLLED_ENTITIES: ["switch.boiler"],
         CONF_CONTROL_ACTION: "turn_off",
+        **CONTROL_DEFAULTS,
     }
     assert fpp_loaded.state is ConfigEntryState.LOADED
 

@@ -9,38 +9,21 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import ConfigType
 
-from .api.errors import AuthError, GridFlexApiError
-from .api.fpp import FppClient
-from .api.switchgrid import SwitchgridClient
-from .const import (
-    CONF_ACCOUNT_KIND,
-    CONF_API_TOKEN,
-    CONF_BASE_URL,
-    CONF_EVENTS_URL,
-    CONF_TEST_MODE,
-    DOMAIN,
-    LOGGER,
-    AccountKind,
-)
-from .consumption import async_setup_consumption, async_setup_consumption_services
+from .account_kinds import ACCOUNT_SETUP
+from .const import CONF_ACCOUNT_KIND, DOMAIN
 from .devices import async_register_devices, is_stale_device
-from .dispatch import async_setup_dispatch, async_start_dispatch
-from .market import async_setup_market_gateway, async_setup_settlement
-from .market.services import async_setup_market_services
 from .migration import (
     async_migrate_entry as async_migrate_gridflex_entry,
     forget_removed_entry,
     update_duplicate_issue,
 )
-from .readings import async_setup_readings
-from .readings.services import async_setup_readings_services
-from .runtime import FppRuntime, GridFlexConfigEntry, SwitchgridRuntime
+from .runtime import GridFlexConfigEntry
+from .services import async_setup_services
+from .url_check import async_check_base_url
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -54,9 +37,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register GridFlex's actions, once for every account."""
-    async_setup_readings_services(hass)
-    async_setup_consumption_services(hass)
-    async_setup_market_services(hass)
+    async_setup_services(hass)
     return True
 
 
@@ -66,56 +47,14 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> bool:
-    """Set up one GridFlex account."""
+    """Set up one GridFlex account: its kind's client and flows, then the platforms."""
     update_duplicate_issue(hass, entry)
-    session = async_get_clientsession(hass)
-    if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
-        fpp = FppClient(session, entry.data[CONF_API_TOKEN], entry.data[CONF_BASE_URL])
-        # The dispatch endpoint must listen even while FPP's outbound API is down or the
-        # token is stale: a refused token starts reauth, an outage is retried by the readings queue.
-        try:
-            await fpp.async_validate_token()
-        except AuthError:
-            entry.async_start_reauth(hass)
-        except GridFlexApiError as err:
-            LOGGER.warning(
-                "FPP is not reachable at setup (%s); readings will be retried", err
-            )
-        runtime = FppRuntime(client=fpp)
-        entry.runtime_data = runtime
-        runtime.dispatch = await async_setup_dispatch(hass, entry)
-        runtime.readings = await async_setup_readings(hass, entry)
-        runtime.settlement = await async_setup_settlement(hass, entry)
-    elif entry.data[CONF_ACCOUNT_KIND] == AccountKind.MARKET_GATEWAY:
-        entry.runtime_data = await async_setup_market_gateway(hass, entry)
-    else:
-        switchgrid = SwitchgridClient(
-            session,
-            entry.data[CONF_API_TOKEN],
-            entry.data[CONF_BASE_URL],
-            test_mode=entry.data.get(CONF_TEST_MODE, False),
-            events_url=entry.data[CONF_EVENTS_URL],
-        )
-        try:
-            await switchgrid.async_validate_token()
-        except AuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
-            ) from err
-        except GridFlexApiError as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="switchgrid_unreachable",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        switchgrid_runtime = SwitchgridRuntime(client=switchgrid)
-        entry.runtime_data = switchgrid_runtime
-        switchgrid_runtime.consumption = await async_setup_consumption(hass, entry)
-
+    async_check_base_url(hass, entry)
+    entry.runtime_data = await ACCOUNT_SETUP[entry.data[CONF_ACCOUNT_KIND]](hass, entry)
     async_register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    if isinstance(entry.runtime_data, FppRuntime) and entry.runtime_data.dispatch:
-        async_start_dispatch(hass, entry.runtime_data.dispatch)
+    for flow in entry.runtime_data.flows:
+        flow.async_start()
     _async_reload_on_subentry_change(hass, entry)
     return True
 

@@ -1,14 +1,12 @@
-"""binary sensor platform: each flow contributes its entities here."""
+"""binary sensor platform: each flow of the account contributes its entities here."""
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .consumption.entities import consumption_binary_sensors
-from .dispatch.entities import dispatch_entities_by_subentry
-from .readings.entities import async_add_readings_binary_sensors
-from .runtime import GridFlexConfigEntry
+from .runtime import GridFlexConfigEntry, async_add_flow_entities
 
 PARALLEL_UPDATES = 0
 
@@ -19,9 +17,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensor entities of this account's flows."""
-    for subentry_id, entities in dispatch_entities_by_subentry(
-        entry, "binary_sensor"
-    ).items():
-        async_add_entities(entities, config_subentry_id=subentry_id)
-    async_add_entities(consumption_binary_sensors(entry))
-    async_add_readings_binary_sensors(entry, async_add_entities)
+    async_add_flow_entities(entry, Platform.BINARY_SENSOR, async_add_entities)

@@ -1,14 +1,12 @@
-"""calendar platform: each flow contributes its entities here."""
+"""calendar platform: each flow of the account contributes its entities here."""
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .consumption.entities import consumption_calendars
-from .dispatch.calendar_entity import dispatch_calendars
-from .market import market_entities_by_subentry
-from .runtime import GridFlexConfigEntry
+from .runtime import GridFlexConfigEntry, async_add_flow_entities
 
 PARALLEL_UPDATES = 0
 
@@ -19,9 +17,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the calendar entities of this account's flows."""
-    async_add_entities(dispatch_calendars(entry))
-    async_add_entities(consumption_calendars(entry))
-    for owner, market_entities in market_entities_by_subentry(
-        entry, "calendar"
-    ).items():
-        async_add_entities(market_entities, config_subentry_id=owner)
+    async_add_flow_entities(entry, Platform.CALENDAR, async_add_entities)

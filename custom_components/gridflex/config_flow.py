@@ -14,7 +14,6 @@ from homeassistant.config_entries import (
     ConfigSubentryFlow,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -33,6 +32,7 @@ from .api.switchgrid import (
     DEFAULT_SWITCHGRID_BASE_URL,
     SwitchgridClient,
 )
+from .clients import fpp_client, market_gateway_client, switchgrid_client
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
@@ -50,12 +50,23 @@ from .const import (
     AccountKind,
 )
 from .dispatch.endpoint_url import FALLBACK_BASE_URL, dispatch_base_url
-from .market import market_gateway_client
 from .market.config_flow import MarketGatewayFlowMixin
 from .subentry_flows import DeliveryPointSubentryFlow, MeterableUnitSubentryFlow
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+CONF_REGENERATE_DISPATCH_KEY = "regenerate_dispatch_key"
+
+
+def _new_dispatch_credentials() -> dict[str, str]:
+    """Return a fresh dispatch key, endpoint id and webhook id."""
+    return {
+        CONF_DISPATCH_SECRET: secrets.token_urlsafe(32),
+        CONF_ENDPOINT_ID: secrets.token_hex(8),
+        CONF_WEBHOOK_ID: webhook.async_generate_id(),
+    }
 
 
 def _switchgrid_title(account: str, test_mode: bool) -> str:
@@ -112,19 +123,13 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
         """Make one real call with the token; return form errors (empty when it works)."""
-        session = async_get_clientsession(self.hass)
         client: FppClient | SwitchgridClient | MarketGatewayClient
         if kind == AccountKind.FPP:
-            client = FppClient(session, data[CONF_API_TOKEN], data[CONF_BASE_URL])
+            client = fpp_client(self.hass, data)
         elif kind == AccountKind.MARKET_GATEWAY:
-            client = market_gateway_client(session, data)
+            client = market_gateway_client(self.hass, data)
         else:
-            client = SwitchgridClient(
-                session,
-                data[CONF_API_TOKEN],
-                data[CONF_BASE_URL],
-                test_mode=data.get(CONF_TEST_MODE, False),
-            )
+            client = switchgrid_client(self.hass, data)
         try:
             await client.async_validate_token()
         except AuthError:
@@ -177,9 +182,7 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
                     CONF_ACCOUNT_KIND: AccountKind.FPP,
                     **user_input,
                     CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
-                    CONF_DISPATCH_SECRET: secrets.token_urlsafe(32),
-                    CONF_ENDPOINT_ID: secrets.token_hex(8),
-                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                    **_new_dispatch_credentials(),
                 }
                 return await self.async_step_fpp_endpoint()
         schema = vol.Schema(
@@ -329,6 +332,8 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
+            user_input = dict(user_input)
+            regenerate = bool(user_input.pop(CONF_REGENERATE_DISPATCH_KEY, False))
             errors = self._other_account_errors(
                 entry, kind, user_input[CONF_API_TOKEN]
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
@@ -338,8 +343,16 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
                     title = _switchgrid_title(
                         entry.data[CONF_ACCOUNT_ID], user_input[CONF_TEST_MODE]
                     )
+                if regenerate:
+                    # A key that may have leaked: the old key, URL and webhook stop working.
+                    user_input |= _new_dispatch_credentials()
                 return self.async_update_reload_and_abort(
-                    entry, title=title, data_updates=user_input
+                    entry,
+                    title=title,
+                    data_updates=user_input,
+                    reason="dispatch_key_regenerated"
+                    if regenerate
+                    else "reconfigure_successful",
                 )
         fields: dict[vol.Marker, Any] = {
             vol.Required(CONF_API_TOKEN): PASSWORD,
@@ -348,6 +361,10 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
         if kind == AccountKind.SWITCHGRID:
             fields[vol.Required(CONF_EVENTS_URL)] = URL
             fields[vol.Required(CONF_TEST_MODE)] = BooleanSelector()
+        else:
+            fields[vol.Optional(CONF_REGENERATE_DISPATCH_KEY, default=False)] = (
+                BooleanSelector()
+            )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(

@@ -29,6 +29,13 @@ CONF_GRANULARITY: Final = "granularity"
 CONF_IMPORT_POSITIVE: Final = "import_positive"
 CONF_CONTROLLED_ENTITIES: Final = "controlled_entities"
 CONF_CONTROL_ACTION: Final = "control_action"
+CONF_MAX_DISPATCH_MINUTES: Final = "max_dispatch_minutes"
+CONF_MIN_SWITCH_MINUTES: Final = "min_switch_minutes"
+CONF_CONTROL_LISTED_PRODUCTS_ONLY: Final = "control_listed_products_only"
+# Device control stops after this long (a legacy start without an end ends there too).
+DEFAULT_MAX_DISPATCH_MINUTES: Final = 240
+# A device is not switched again sooner than this (compressors must not short-cycle).
+DEFAULT_MIN_SWITCH_MINUTES: Final = 5
 
 # Switchgrid delivery point sub-entry
 SUBENTRY_DELIVERY_POINT: Final = "delivery_point"

@@ -2,15 +2,76 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
-from .const import DOMAIN
-from .entity import account_device_info, subentry_device_info
-from .runtime import GridFlexConfigEntry
+from .const import CONF_ACCOUNT_KIND, DOMAIN, SUBENTRY_METERABLE_UNIT, AccountKind
 
 
-def _expected_identifiers(entry: GridFlexConfigEntry) -> set[tuple[str, str]]:
+def device_identifier(
+    entry: ConfigEntry, subentry: ConfigSubentry | None = None
+) -> tuple[str, str]:
+    """Return the registry identifier of the account's device, or of one sub-entry's."""
+    if subentry is None:
+        return (DOMAIN, str(entry.unique_id))
+    return (DOMAIN, f"{entry.unique_id}_{subentry.unique_id}")
+
+
+ACCOUNT_MAKERS = {
+    AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
+    AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
+    AccountKind.MARKET_GATEWAY: ("National Grid DSO", "Market Gateway account"),
+}
+
+
+def account_device_info(entry: ConfigEntry) -> DeviceInfo:
+    """Device that stands for the account itself."""
+    manufacturer, model = ACCOUNT_MAKERS[AccountKind(entry.data[CONF_ACCOUNT_KIND])]
+    return DeviceInfo(
+        identifiers={device_identifier(entry)},
+        name=entry.title,
+        manufacturer=manufacturer,
+        model=model,
+        entry_type=DeviceEntryType.SERVICE,
+    )
+
+
+def subentry_device_info(entry: ConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
+    """Device that stands for a Meterable Unit or a delivery point."""
+    if subentry.subentry_type == SUBENTRY_METERABLE_UNIT:
+        model = "Meterable Unit"
+    else:
+        model = (
+            "GRDF gas delivery point (PCE)"
+            if subentry.data.get("energy_type") == "gas"
+            else "Enedis delivery point (PRM)"
+        )
+    return DeviceInfo(
+        identifiers={device_identifier(entry, subentry)},
+        name=subentry.title,
+        model=model,
+        manufacturer="National Grid DSO"
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
+        else "Switchgrid",
+        # The link to the account device is set at setup (devices.py) with via_device_id:
+        # the via_device tuple is deprecated in newer Home Assistant.
+    )
+
+
+def subentry_of_device(
+    hass: HomeAssistant, entry: ConfigEntry, device_id: str
+) -> str | None:
+    """Return the id of the sub-entry of ``entry`` that a device stands for, if any."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        return None
+    subentries = device.config_entries_subentries.get(entry.entry_id, set())
+    return next((sub for sub in subentries if sub in entry.subentries), None)
+
+
+def _expected_identifiers(entry: ConfigEntry) -> set[tuple[str, str]]:
     """Return the identifiers of the devices this entry should have now."""
     identifiers = set(account_device_info(entry)["identifiers"])
     for subentry in entry.subentries.values():
@@ -18,7 +79,7 @@ def _expected_identifiers(entry: GridFlexConfigEntry) -> set[tuple[str, str]]:
     return identifiers
 
 
-def async_register_devices(hass: HomeAssistant, entry: GridFlexConfigEntry) -> None:
+def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """
     Create the account and sub-entry devices, and drop those of removed sub-entries.
 
@@ -45,7 +106,7 @@ def async_register_devices(hass: HomeAssistant, entry: GridFlexConfigEntry) -> N
             registry.async_remove_device(device.id)
 
 
-def is_stale_device(entry: GridFlexConfigEntry, device: dr.DeviceEntry) -> bool:
+def is_stale_device(entry: ConfigEntry, device: dr.DeviceEntry) -> bool:
     """Tell whether a device of this entry no longer stands for the account or a sub-entry."""
     ours = {ident for ident in device.identifiers if ident[0] == DOMAIN}
     return not ours & _expected_identifiers(entry)

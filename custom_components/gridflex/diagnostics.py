@@ -15,20 +15,8 @@ from .const import (
     CONF_STREET,
     CONF_WEBHOOK_ID,
 )
-from .consumption.diagnostics import consumption_diagnostics
-from .dispatch.diagnostics import dispatch_diagnostics
-from .market.diagnostics import (
-    MARKET_TO_REDACT,
-    market_gateway_diagnostics,
-    settlement_diagnostics,
-)
-from .readings.diagnostics import readings_diagnostics
-from .runtime import (
-    FppRuntime,
-    GridFlexConfigEntry,
-    MarketGatewayRuntime,
-    SwitchgridRuntime,
-)
+from .dispatch.inbound_log import redact_url
+from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
 # Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
 # and street are personal data that a shared diagnostics file does not need.
@@ -45,7 +33,6 @@ TO_REDACT = {
     "authorization",
     "X-API-Key",
     "x-api-key",
-    *MARKET_TO_REDACT,
 }
 
 
@@ -74,23 +61,24 @@ async def async_get_config_entry_diagnostics(
     }
 
     # runtime_data is only set while the entry is loaded.
-    runtime = getattr(entry, "runtime_data", None)
-    # Each flow adds its own section here (raw inbound bodies, queue state, consents...),
-    # e.g. `if runtime.dispatch: data["dispatch"] = dispatch_diagnostics(runtime.dispatch)`.
-    # Everything returned passes through async_redact_data below.
-    if isinstance(runtime, FppRuntime):
-        data["fpp"] = {"base_url": runtime.client.base_url}
-        data["readings"] = readings_diagnostics(entry)
-        data["dispatch"] = dispatch_diagnostics(hass, entry)
-        data["settlement"] = settlement_diagnostics(runtime)
-    elif isinstance(runtime, SwitchgridRuntime):
-        data["switchgrid"] = {
-            "base_url": runtime.client.base_url,
-            "events_url": runtime.client.events_url,
-            "test_mode": runtime.client.test_mode,
-        }
-        data["consumption"] = consumption_diagnostics(entry)
-    elif isinstance(runtime, MarketGatewayRuntime):
-        data["market_gateway"] = market_gateway_diagnostics(runtime)
+    runtime: GridFlexRuntime | None = getattr(entry, "runtime_data", None)
+    if runtime is not None:
+        # The client's settings, then each flow's sections (raw inbound bodies, queue
+        # state, consents...); everything passes through async_redact_data below.
+        data.update(runtime.client_diagnostics)
+        for flow in runtime.flows:
+            data.update(flow.diagnostics())
 
-    return async_redact_data(data, TO_REDACT)
+    redacted: dict[str, Any] = _without_userinfo(async_redact_data(data, TO_REDACT))
+    return redacted
+
+
+def _without_userinfo(value: Any) -> Any:
+    """Every URL anywhere in the diagnostics, without its ``user:password@``."""
+    if isinstance(value, str):
+        return redact_url(value) if "://" in value else value
+    if isinstance(value, dict):
+        return {k: _without_userinfo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_userinfo(v) for v in value]
+    return value

@@ -7,10 +7,14 @@ from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.const import UnitOfTime
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -24,12 +28,15 @@ from .const import (
     CONF_CITY,
     CONF_CONSENT_DURATION,
     CONF_CONTROL_ACTION,
+    CONF_CONTROL_LISTED_PRODUCTS_ONLY,
     CONF_CONTROLLED_ENTITIES,
     CONF_ENERGY_SENSOR,
     CONF_ENERGY_TYPE,
     CONF_GRANULARITY,
     CONF_HOLDER_NAME,
     CONF_IMPORT_POSITIVE,
+    CONF_MAX_DISPATCH_MINUTES,
+    CONF_MIN_SWITCH_MINUTES,
     CONF_MU_ID,
     CONF_PCE,
     CONF_POSTCODE,
@@ -37,6 +44,8 @@ from .const import (
     CONF_PRM,
     CONF_PRODUCTS,
     CONF_STREET,
+    DEFAULT_MAX_DISPATCH_MINUTES,
+    DEFAULT_MIN_SWITCH_MINUTES,
     SUBENTRY_DELIVERY_POINT,
     SUBENTRY_METERABLE_UNIT,
     ControlAction,
@@ -107,6 +116,31 @@ def _meterable_unit_schema(with_id: bool) -> vol.Schema:
                     mode=SelectSelectorMode.LIST,
                 )
             ),
+            vol.Required(
+                CONF_MAX_DISPATCH_MINUTES, default=DEFAULT_MAX_DISPATCH_MINUTES
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=15,
+                    max=1440,
+                    step=15,
+                    unit_of_measurement=UnitOfTime.MINUTES,
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Required(
+                CONF_MIN_SWITCH_MINUTES, default=DEFAULT_MIN_SWITCH_MINUTES
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=0,
+                    max=60,
+                    step=1,
+                    unit_of_measurement=UnitOfTime.MINUTES,
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Required(
+                CONF_CONTROL_LISTED_PRODUCTS_ONLY, default=False
+            ): BooleanSelector(),
         }
     )
     return vol.Schema(fields)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 import datetime as dt
 from email.utils import format_datetime
+from unittest.mock import patch
 
 from aiohttp import ClientSession, web
 import pytest
@@ -265,3 +266,25 @@ async def test_unusable_url_is_temporary_not_a_crash(
 ) -> None:
     with pytest.raises(TemporaryError):
         await request_json(session, "GET", url, headers=HEADERS)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_an_oversized_reply_is_not_read(
+    session: ClientSession, server: ScriptedServer, chunked: bool
+) -> None:
+    def reply() -> web.Response:
+        body = b"[" + b"1," * 600 + b"1]"
+        response = web.Response(body=body, content_type="application/json")
+        if chunked:
+            response.enable_chunked_encoding()
+        return response
+
+    server.reply = reply()
+    with (
+        patch("custom_components.gridflex.api.http.MAX_REPLY_BYTES", 1000),
+        pytest.raises(ContractError, match="reply larger than 1000 bytes"),
+    ):
+        await get(session, server)
+    server.reply = reply()
+    with patch("custom_components.gridflex.api.http.MAX_REPLY_BYTES", 2000):
+        assert len(await get(session, server)) == 601  # type: ignore[arg-type]

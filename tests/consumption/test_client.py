@@ -15,16 +15,13 @@ from custom_components.gridflex.api.errors import (
     RateLimitedError,
 )
 from custom_components.gridflex.api.switchgrid import SwitchgridClient
-from custom_components.gridflex.api.switchgrid.asks import (
-    add_duration,
-    delivery_point_id,
-    parse_ask,
-)
+from custom_components.gridflex.api.switchgrid.asks import add_duration, parse_ask
 from custom_components.gridflex.api.switchgrid.enedis import (
     parse_contract_data,
     parse_period,
     parse_series,
 )
+from custom_components.gridflex.api.switchgrid.fields import delivery_point_id
 from custom_components.gridflex.api.switchgrid.grdf import parse_grdf_records
 from custom_components.gridflex.api.switchgrid.models import (
     GrdfReply,

@@ -27,6 +27,7 @@ from custom_components.gridflex.const import (
     CONF_CONTROLLED_ENTITIES,
     CONF_GRANULARITY,
     CONF_IMPORT_POSITIVE,
+    CONF_MIN_SWITCH_MINUTES,
     CONF_MU_ID,
     CONF_POWER_SENSOR,
     CONF_PRODUCTS,
@@ -34,11 +35,9 @@ from custom_components.gridflex.const import (
     EVENT_DISPATCH,
     SUBENTRY_METERABLE_UNIT,
 )
+from custom_components.gridflex.dispatch.flow import DispatchFlow
 from custom_components.gridflex.dispatch.notify import MAX_HOLD_S
-from custom_components.gridflex.dispatch.persistence import (
-    MIN_SAVE_INTERVAL_S,
-    store_key,
-)
+from custom_components.gridflex.dispatch.persistence import store_key
 from custom_components.gridflex.dispatch.records import LIVE_PHASES
 from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
 from tests.simulators.fpp import FppSimulator
@@ -53,10 +52,16 @@ AUTH = {"Authorization": f"Bearer {DISPATCH_SECRET}"}
 
 
 def mu_subentry(
-    mu_id: str, controlled: list[str], action: str = "turn_off"
+    mu_id: str,
+    controlled: list[str],
+    action: str = "turn_off",
+    **options: Any,
 ) -> ConfigSubentryData:
+    """One MU; devices may switch again at once unless ``options`` say otherwise."""
     return ConfigSubentryData(
         data={
+            CONF_MIN_SWITCH_MINUTES: 0,
+            **options,
             CONF_MU_ID: mu_id,
             CONF_PRODUCTS: ["ou_15"],
             CONF_POWER_SENSOR: "sensor.site_power",
@@ -127,17 +132,14 @@ class Harness:
         return state.state
 
     async def stored(self) -> dict[str, Any] | None:
-        """What the Store holds once a write held back by the save interval is due."""
-        async_fire_time_changed(
-            self.hass, dt_util.utcnow() + dt.timedelta(seconds=MIN_SAVE_INTERVAL_S)
-        )
+        """What the Store holds once the writes under way are done."""
         await self.hass.async_block_till_done()
         saved = self.hass_storage.get(store_key(self.entry.entry_id))
         return saved["data"] if saved else None
 
     @property
     def runtime(self) -> Any:
-        return self.entry.runtime_data.dispatch
+        return self.entry.runtime_data.flow(DispatchFlow).runtime
 
     async def restart(self, at: dt.datetime | None = None) -> None:
         """Unload (the Store is written), move time, load again from the Store."""
@@ -188,7 +190,9 @@ async def harness(
     client = await hass_client_no_auth()
     yield Harness(hass, entry, client, events, freezer, hass_storage)
     if entry.state is ConfigEntryState.LOADED:
-        assert_book_consistent(entry.runtime_data.dispatch.lifecycle.records)
+        assert_book_consistent(
+            entry.runtime_data.flow(DispatchFlow).runtime.lifecycle.records
+        )
 
 
 def assert_book_consistent(book: Any) -> None:

@@ -178,11 +178,19 @@ async def test_view_takes_put_only(harness: Harness, method: str) -> None:
     assert harness.events == []
 
 
-async def test_unknown_endpoint_is_404(harness: Harness) -> None:
-    resp = await harness.put(
+async def test_unknown_endpoint_is_the_same_401_as_a_wrong_key(
+    harness: Harness,
+) -> None:
+    unknown = await harness.put(
         "/api/gridflex/fpp/ffffffffffffffff/v2/dispatch", instruction()
     )
-    assert resp.status == 404
+    wrong_key = await harness.put(
+        V2, instruction(), headers={"Authorization": "Bearer nope"}
+    )
+    for resp in (unknown, wrong_key):
+        assert resp.status == 401
+        assert resp.headers["WWW-Authenticate"] == 'Bearer realm="gridflex"'
+        assert await resp.json() == {"error": "unauthorized"}
     resp = await harness.put(f"{BASE}/v3/dispatch", instruction())
     assert resp.status in (404, 405)
 

@@ -8,7 +8,6 @@ requests, on the view paths and on the webhook.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 import itertools
 import json
 from typing import Any
@@ -20,31 +19,16 @@ from tests.conftest import DISPATCH_SECRET
 
 from .bodies import instruction
 from .conftest import AUTH, V1_START, V1_STOP, V2, WEBHOOK, Harness
-
-JSON = {"Content-Type": "application/json"}
-GOOD = {**AUTH, **JSON}
-VIEW_PATHS = [V2, V1_START, V1_STOP]
-LEGACY_START = {
-    "meterable_unit_id": "MU-1001",
-    "start": "2026-01-15T17:00:00Z",
-    "end": "2026-01-15T19:00:00Z",
-    "power_kw": 3.5,
-}
-
-
-@dataclass
-class Bad:
-    """One bad request and the status it must get."""
-
-    path: str
-    body: bytes
-    headers: dict[str, str]
-    expected: int
-    method: str = "PUT"
-
-
-def _encode(body: Any) -> bytes:
-    return body if isinstance(body, bytes) else json.dumps(body).encode()
+from .fuzz_cases import (
+    GOOD,
+    JSON,
+    LEGACY_START,
+    VIEW_PATHS,
+    Bad,
+    _encode,
+    out_of_bounds,
+    unstorable,
+)
 
 
 def unauthenticated() -> list[Bad]:
@@ -308,6 +292,8 @@ def all_bad() -> list[Bad]:
             naive_times(),
             end_before_start(),
             wrong_method(),
+            unstorable(),
+            out_of_bounds(),
         )
     )
 

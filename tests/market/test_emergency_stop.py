@@ -14,7 +14,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml
 import pytest
 
-from custom_components.gridflex.const import DOMAIN
+from custom_components.gridflex.const import CONF_MIN_SWITCH_MINUTES, CONF_MU_ID, DOMAIN
 from tests.dispatch.bodies import instruction
 from tests.dispatch.conftest import V2, Harness, harness  # noqa: F401
 from tests.helpers import gridflex_device
@@ -89,6 +89,25 @@ async def test_stop_gives_devices_back_and_tells_fpp(
     await harness.hass.async_block_till_done(wait_background_tasks=True)
     await harness.advance_to(dt.datetime(2026, 1, 15, 20, 0, tzinfo=dt.UTC))
     assert harness.state("input_boolean.heater") == "off"
+
+
+async def test_stop_does_not_wait_out_the_switching_gap(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+) -> None:
+    entry = harness.entry
+    sub = next(s for s in entry.subentries.values() if s.data[CONF_MU_ID] == "MU-1001")
+    harness.hass.config_entries.async_update_subentry(
+        entry, sub, data={**sub.data, CONF_MIN_SWITCH_MINUTES: 30}
+    )
+    await harness.hass.async_block_till_done()
+    await harness.restart()
+    await dispatched(harness)
+    # Switched off a moment ago: an ordinary end would wait 30 minutes, a safety stop does not.
+    await stop(harness, mu_id="MU-1001", reason="Battery below 20 %")
+    assert harness.state("input_boolean.heater") == "on"
+    assert harness.state("input_boolean.pump") == "on"
+    assert harness.runtime.emergency_stopped == {"MU-1001"}
 
 
 async def test_stop_by_device_with_nothing_running(

@@ -14,6 +14,7 @@ from custom_components.gridflex.market.settlement import (
     DAILY,
     FIRST_RETRY,
 )
+from custom_components.gridflex.market.settlement_flow import SettlementFlow
 from tests.dispatch.bodies import instruction
 from tests.dispatch.conftest import NOW, V2, Harness, harness  # noqa: F401
 from tests.market.helpers import calendar_events, entity_id, state_of
@@ -139,7 +140,9 @@ async def test_backoff_then_daily_and_retry_after(
 ) -> None:
     hass = harness.hass
     await hass.async_block_till_done(wait_background_tasks=True)
-    coordinator = harness.entry.runtime_data.settlement
+    settlement = harness.entry.runtime_data.flow(SettlementFlow)
+    assert settlement is not None
+    coordinator = settlement.coordinator
     assert coordinator.update_interval == DAILY
     settled.fail_next(2, status=503, path_contains="utilisation-events")
     await harness.advance_to(NOW + DAILY)

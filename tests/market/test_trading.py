@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.gridflex.const import CONF_ZONES, DOMAIN
 from custom_components.gridflex.diagnostics import async_get_config_entry_diagnostics
-from custom_components.gridflex.runtime import MarketGatewayRuntime
+from custom_components.gridflex.market.trading_flow import TradingFlow
 from tests.market.conftest import NOW, mg_entry_data
 from tests.market.helpers import calendar_events, entity_id, setup_entry, state_of
 from tests.simulators.market_gateway import MarketGatewaySimulator
@@ -229,8 +229,8 @@ async def test_rate_limit_waits_as_asked_then_refuses_token_starts_reauth(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await setup_entry(hass, mg_entry)
-    runtime = mg_entry.runtime_data
-    assert isinstance(runtime, MarketGatewayRuntime)
+    runtime = mg_entry.runtime_data.flow(TradingFlow)
+    assert runtime is not None
     mg_sim.fail_next(status=429, retry_after="3600")
     freezer.tick(dt.timedelta(minutes=31))
     async_fire_time_changed(hass)
@@ -268,7 +268,8 @@ async def test_diagnostics_keep_raw_replies_without_the_token(
     text = str(data)
     assert mg_sim.token not in text
     assert "1 Private Lane" not in text
-    section = data["market_gateway"]
+    assert data["market_gateway"]["base_url"] == mg_sim.url
+    section = data["trading"]
     assert section["meterable_units"] == ["MU-1001", "MU-1002"]
     raw = section["last_replies"]["getTradeOpportunities"]
     assert raw["ok"] is True

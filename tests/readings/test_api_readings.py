@@ -17,11 +17,10 @@ from custom_components.gridflex.api.errors import (
 from custom_components.gridflex.api.fpp import EnergyReading, FppClient, PowerReading
 from custom_components.gridflex.api.fpp.readings import (
     accepted_count,
-    batched,
     energy_body,
     power_body,
-    utc_z,
 )
+from custom_components.gridflex.api.utc import utc_z
 from tests.simulators.fpp import FppSimulator
 
 T0 = dt.datetime(2026, 1, 15, 17, 1, tzinfo=dt.UTC)
@@ -66,14 +65,6 @@ def test_energy_body_refuses_off_boundary_and_naive_times() -> None:
         power_body("MU-1", [])
     with pytest.raises(ValueError, match="at most 1440"):
         power_body("MU-1", [PowerReading(T0, 1.0)] * 1441)
-
-
-def test_batched_splits_at_1440() -> None:
-    sizes = [len(b) for b in batched(range(3000))]
-    assert sizes == [1440, 1440, 120]
-    assert list(batched([])) == []
-    with pytest.raises(ValueError):
-        list(batched([1], size=1441))
 
 
 def test_accepted_count_is_tolerant() -> None:

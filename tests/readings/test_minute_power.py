@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from custom_components.gridflex.const import CONF_IMPORT_POSITIVE
+from custom_components.gridflex.readings import ReadingsRuntime
 from tests.readings.conftest import (
     T0,
     Advance,
@@ -73,9 +74,11 @@ async def test_time_weighted_average_sign_and_period_end(
         "2026-01-15T17:02:00Z",
         "2026-01-15T17:04:00Z",
     ]
-    partial = entry.runtime_data.readings.units[
-        next(iter(entry.subentries))
-    ].timeline.partial_minutes
+    partial = (
+        entry.runtime_data.flow(ReadingsRuntime)
+        .units[next(iter(entry.subentries))]
+        .timeline.partial_minutes
+    )
     assert [p["end"] for p in partial] == [
         "2026-01-15T17:02:00+00:00",
         "2026-01-15T17:04:00+00:00",

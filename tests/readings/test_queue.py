@@ -38,8 +38,9 @@ def minutes(count: int, start: int = T0) -> list[tuple[int, float]]:
 async def test_batches_of_1440_removed_after_200(
     hass: HomeAssistant, queue: ReadingsQueue, fpp_sim: FppSimulator
 ) -> None:
-    await queue.async_enqueue(ReadingKind.POWER, minutes(3000), {"next_minute": 1})
-    await queue.async_enqueue(ReadingKind.ENERGY, [(T0 + 1800, 1.23456)])
+    queue.add(ReadingKind.POWER, minutes(3000))
+    queue.add(ReadingKind.ENERGY, [(T0 + 1800, 1.23456)])
+    await queue.async_save_state({"next_minute": 1})
     assert queue.size == 3001
     outcome = await queue.async_upload()
     assert outcome.result is UploadResult.OK
@@ -56,7 +57,8 @@ async def test_saved_before_upload_and_restored(
     hass: HomeAssistant, queue: ReadingsQueue, fpp_sim: FppSimulator
 ) -> None:
     fpp_sim.fail_next(status=503, retry_after="7")
-    await queue.async_enqueue(ReadingKind.POWER, minutes(5), {"next_minute": 42})
+    queue.add(ReadingKind.POWER, minutes(5))
+    await queue.async_save_state({"next_minute": 42})
     outcome = await queue.async_upload()
     assert outcome.result is UploadResult.TEMPORARY_ERROR
     assert outcome.retry_after == 7
@@ -70,7 +72,8 @@ async def test_saved_before_upload_and_restored(
 async def test_rejected_batch_parked_others_sent(
     hass: HomeAssistant, queue: ReadingsQueue, fpp_sim: FppSimulator
 ) -> None:
-    await queue.async_enqueue(ReadingKind.POWER, minutes(1500))
+    queue.add(ReadingKind.POWER, minutes(1500))
+    await queue.async_save_state(queue.state)
     fpp_sim.fail_next(
         status=400, body={"error": "invalid_reading", "detail": "readings[3]: no"}
     )
@@ -93,7 +96,8 @@ async def test_rejected_batch_parked_others_sent(
 async def test_auth_and_rate_limit_keep_everything(
     hass: HomeAssistant, queue: ReadingsQueue, fpp_sim: FppSimulator
 ) -> None:
-    await queue.async_enqueue(ReadingKind.POWER, minutes(2))
+    queue.add(ReadingKind.POWER, minutes(2))
+    await queue.async_save_state(queue.state)
     fpp_sim.fail_next(status=429, retry_after="120")
     outcome = await queue.async_upload()
     assert (outcome.result, outcome.retry_after) == (UploadResult.RATE_LIMITED, 120)

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
 import pytest
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -125,3 +125,18 @@ async def test_bad_requests_are_refused_with_translated_errors(
     assert err.value.translation_key == key
     assert err.value.translation_domain == DOMAIN
     assert len(fpp_sim.received) == before
+
+
+@pytest.mark.usefixtures("running")
+async def test_only_an_administrator_may_resubmit(
+    hass: HomeAssistant, hass_read_only_user: Any
+) -> None:
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "resubmit_readings",
+            {"mu_id": "MU-1", "start": at(5), "end": at(7)},
+            blocking=True,
+            return_response=True,
+            context=Context(user_id=hass_read_only_user.id),
+        )

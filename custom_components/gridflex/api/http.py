@@ -64,6 +64,24 @@ def _detail(text: str) -> str:
     return text[:300]
 
 
+# A reply larger than this is not read (a year of half-hourly points is about 1 MB).
+MAX_REPLY_BYTES = 16 * 1024 * 1024
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, what: str) -> bytes:
+    """Read a reply body, refusing (without reading on) once it passes ``MAX_REPLY_BYTES``."""
+    if resp.content_length is not None and resp.content_length > MAX_REPLY_BYTES:
+        raise ContractError(f"{what}: reply larger than {MAX_REPLY_BYTES} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await resp.content.read(65_536):
+        size += len(chunk)
+        if size > MAX_REPLY_BYTES:
+            raise ContractError(f"{what}: reply larger than {MAX_REPLY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def request_json(
     session: aiohttp.ClientSession,
     method: str,
@@ -85,7 +103,9 @@ async def request_json(
             timeout=aiohttp.ClientTimeout(total=request_timeout),
         ) as resp:
             # JSON is UTF-8 (RFC 8259); undecodable bytes must not escape as a raw error.
-            text = (await resp.read()).decode("utf-8", errors="replace")
+            text = (await _read_capped(resp, f"{method} {url}")).decode(
+                "utf-8", errors="replace"
+            )
             status = resp.status
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
     except TimeoutError as err:

@@ -2,61 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import voluptuous as vol
 
-from ..const import (
-    ATTR_CONFIG_ENTRY_ID,
-    CONF_ACCOUNT_KIND,
-    DOMAIN,
-    SERVICE_REFRESH_CONSUMPTION,
-    AccountKind,
-)
-from ..runtime import GridFlexConfigEntry, SwitchgridRuntime
-from .coordinator import ConsumptionCoordinator
-from .issues import remove_orphan_issues
+from ..const import ATTR_CONFIG_ENTRY_ID, CONF_ACCOUNT_KIND, DOMAIN, AccountKind
+from .flow import ConsumptionRuntime, async_setup_consumption, consumption_coordinator
+
+__all__ = [
+    "REFRESH_CONSUMPTION_SCHEMA",
+    "ConsumptionRuntime",
+    "async_refresh_consumption",
+    "async_setup_consumption",
+    "consumption_coordinator",
+]
+
+REFRESH_CONSUMPTION_SCHEMA = vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): str})
 
 
-@dataclass(slots=True)
-class ConsumptionRuntime:
-    """Consumption state of one Switchgrid account."""
-
-    coordinator: ConsumptionCoordinator
-
-
-async def async_setup_consumption(
-    hass: HomeAssistant, entry: GridFlexConfigEntry
-) -> ConsumptionRuntime:
-    """Start following consents and consumption data for this account."""
-    runtime = entry.runtime_data
-    if not isinstance(runtime, SwitchgridRuntime):
-        raise TypeError("consumption runs on Switchgrid accounts only")
-    remove_orphan_issues(hass)
-    coordinator = ConsumptionCoordinator(hass, entry, runtime.client)
-    await coordinator.async_load()
-    entry.async_on_unload(coordinator.async_cancel_timer)
-    # The first refresh (a backfill of up to 3 years) must not hold up HA's start.
-    entry.async_create_background_task(
-        hass, coordinator.async_refresh(), "gridflex consumption first refresh"
-    )
-    return ConsumptionRuntime(coordinator=coordinator)
-
-
-def consumption_coordinator(
-    entry: GridFlexConfigEntry,
-) -> ConsumptionCoordinator | None:
-    """Return the consumption coordinator of a loaded Switchgrid entry (None otherwise)."""
-    runtime = getattr(entry, "runtime_data", None)
-    if isinstance(runtime, SwitchgridRuntime) and runtime.consumption is not None:
-        return runtime.consumption.coordinator
-    return None
-
-
-def _loaded_switchgrid_entries(hass: HomeAssistant) -> list[GridFlexConfigEntry]:
+def _loaded_switchgrid_entries(hass: HomeAssistant) -> list[ConfigEntry]:
     return [
         entry
         for entry in hass.config_entries.async_loaded_entries(DOMAIN)
@@ -64,7 +29,7 @@ def _loaded_switchgrid_entries(hass: HomeAssistant) -> list[GridFlexConfigEntry]
     ]
 
 
-async def _async_refresh_consumption(call: ServiceCall) -> None:
+async def async_refresh_consumption(call: ServiceCall) -> None:
     """Refresh consents and data now, for one Switchgrid account or all of them."""
     hass = call.hass
     entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
@@ -106,13 +71,3 @@ async def _async_refresh_consumption(call: ServiceCall) -> None:
                     "error": str(coordinator.last_exception),
                 },
             )
-
-
-def async_setup_consumption_services(hass: HomeAssistant) -> None:
-    """Register the ``gridflex.refresh_consumption`` action."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_REFRESH_CONSUMPTION,
-        _async_refresh_consumption,
-        schema=vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): str}),
-    )

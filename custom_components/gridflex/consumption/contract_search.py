@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -17,11 +16,9 @@ import voluptuous as vol
 
 from ..accounts import entry_holding
 from ..api.errors import GridFlexApiError
-from ..api.switchgrid import SwitchgridClient
 from ..api.switchgrid.models import EnedisContract
+from ..clients import switchgrid_client
 from ..const import (
-    CONF_API_TOKEN,
-    CONF_BASE_URL,
     CONF_CITY,
     CONF_CONSENT_DURATION,
     CONF_ENEDIS_CONTRACT_ID,
@@ -30,7 +27,6 @@ from ..const import (
     CONF_POSTCODE,
     CONF_PRM,
     CONF_STREET,
-    CONF_TEST_MODE,
     CONSENT_DURATIONS,
     LOGGER,
     SUBENTRY_DELIVERY_POINT,
@@ -78,12 +74,7 @@ class ElectricitySearchMixin(ConfigSubentryFlow):
                 errors["base"] = "required"
             else:
                 entry = self._get_entry()
-                client = SwitchgridClient(
-                    async_get_clientsession(self.hass),
-                    entry.data[CONF_API_TOKEN],
-                    entry.data[CONF_BASE_URL],
-                    test_mode=entry.data.get(CONF_TEST_MODE, False),
-                )
+                client = switchgrid_client(self.hass, entry.data)
                 address = f"{data[CONF_STREET]} {data[CONF_POSTCODE]} {data[CONF_CITY]}"
                 try:
                     found = await client.async_search_contract(

@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_track_point_in_utc_time
@@ -36,7 +36,6 @@ from ..const import (
     SUBENTRY_DELIVERY_POINT,
     EnergyType,
 )
-from ..runtime import GridFlexConfigEntry
 from .consent import async_follow_consent, delivery_point
 from .fetch import (
     ENEDIS_FAILED,
@@ -78,13 +77,20 @@ def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _until_next_refresh(delay: dt.timedelta | None) -> dt.timedelta:
+    """Time until the next refresh: after ``delay``, but never later than the next daily slot."""
+    now = dt_util.utcnow()
+    until = next_scheduled_refresh(now) - now
+    return until if delay is None else min(until, delay)
+
+
 class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
     """Keeps one Switchgrid account's delivery points in step with Switchgrid."""
 
-    config_entry: GridFlexConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: GridFlexConfigEntry, client: SwitchgridClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: SwitchgridClient
     ) -> None:
         """Prepare, without any I/O."""
         super().__init__(
@@ -92,7 +98,7 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} consumption",
-            update_interval=None,
+            update_interval=_until_next_refresh(None),
         )
         self.client = client
         self.data = ConsumptionData()
@@ -102,7 +108,6 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._ask_ids: dict[str, str] = {}
         self._follow_ups = 0
         self._retries = 0
-        self._unsub_timer: CALLBACK_TYPE | None = None
         self._unsub_consent_check: CALLBACK_TYPE | None = None
         # A scheduled refresh, the action and a consent check must not create Asks twice.
         self._lock = asyncio.Lock()
@@ -212,18 +217,17 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                 translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
             ) from err
         except RateLimitedError as err:
-            self._schedule(self._retry_delay(err.retry_after))
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="switchgrid_rate_limited",
-                retry_after=err.retry_after,
+                retry_after=self._retry_in(err.retry_after),
             ) from err
         except GridFlexApiError as err:
-            self._schedule(self._retry_delay(None))
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="switchgrid_unreachable",
                 translation_placeholders={"error": str(err)},
+                retry_after=self._retry_in(None),
             ) from err
         finally:
             self._save()
@@ -231,10 +235,10 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._schedule_consent_check()
         if pending and self._follow_ups < MAX_FOLLOW_UPS:
             self._follow_ups += 1
-            self._schedule(FOLLOW_UP_DELAY)
+            self.update_interval = _until_next_refresh(FOLLOW_UP_DELAY)
         else:
             self._follow_ups = 0
-            self._schedule(None)
+            self.update_interval = _until_next_refresh(None)
         return self.data
 
     async def _async_update_events(self) -> None:
@@ -244,29 +248,15 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         except GridFlexApiError as err:
             LOGGER.debug("Switchgrid events feed unavailable: %s", err)
 
-    def _retry_delay(self, retry_after: float | None) -> dt.timedelta:
+    def _retry_in(self, retry_after: float | None) -> float:
+        """Seconds until the retry: Switchgrid's ``Retry-After``, else a growing backoff."""
         self._retries += 1
         if retry_after is not None:
-            return max(dt.timedelta(seconds=retry_after), dt.timedelta(seconds=1))
-        backoff: dt.timedelta = DEFAULT_RETRY * (2 ** min(self._retries - 1, 8))
-        return min(backoff, MAX_RETRY)
-
-    @callback
-    def _schedule(self, delay: dt.timedelta | None) -> None:
-        """Plan the next refresh: after ``delay``, but never later than the next daily slot."""
-        now = dt_util.utcnow()
-        when = next_scheduled_refresh(now)
-        if delay is not None:
-            when = min(when, now + delay)
-        if self._unsub_timer is not None:
-            self._unsub_timer()
-        self._unsub_timer = async_track_point_in_utc_time(
-            self.hass, self._async_timer_fired, when
-        )
-
-    async def _async_timer_fired(self, _now: dt.datetime) -> None:
-        self._unsub_timer = None
-        await self.async_refresh()
+            delay = max(dt.timedelta(seconds=retry_after), dt.timedelta(seconds=1))
+        else:
+            backoff: dt.timedelta = DEFAULT_RETRY * (2 ** min(self._retries - 1, 8))
+            delay = min(backoff, MAX_RETRY)
+        return _until_next_refresh(delay).total_seconds()
 
     def _waiting_points(self) -> list[ConfigSubentry]:
         return [
@@ -310,10 +300,7 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
 
     @callback
     def async_cancel_timer(self) -> None:
-        """Stop the planned refresh and consent checks (unload)."""
-        if self._unsub_timer is not None:
-            self._unsub_timer()
-            self._unsub_timer = None
+        """Stop the planned consent checks (unload; the coordinator stops its own refresh)."""
         if self._unsub_consent_check is not None:
             self._unsub_consent_check()
             self._unsub_consent_check = None

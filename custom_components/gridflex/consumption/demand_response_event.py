@@ -11,8 +11,6 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity
-from ..runtime import GridFlexConfigEntry
-from . import consumption_coordinator
 from .coordinator import ConsumptionCoordinator
 
 STARTED = "started"
@@ -85,9 +83,3 @@ class DemandResponseEventEntity(
         self._checked_until = now
         self.async_write_ha_state()
         self._track()
-
-
-def consumption_events(entry: GridFlexConfigEntry) -> list[EventEntity]:
-    """Return the account-level demand-response event entity."""
-    coordinator = consumption_coordinator(entry)
-    return [] if coordinator is None else [DemandResponseEventEntity(coordinator)]

@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..runtime import GridFlexConfigEntry
-from . import consumption_coordinator
+from .coordinator import ConsumptionCoordinator
 
 
 def _iso(moment: dt.date | dt.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def consumption_diagnostics(entry: GridFlexConfigEntry) -> dict[str, Any]:
+def consumption_diagnostics(coordinator: ConsumptionCoordinator) -> dict[str, Any]:
     """Consent state, pending orders and latest data per delivery point."""
-    coordinator = consumption_coordinator(entry)
-    if coordinator is None:
-        return {}
     points: dict[str, Any] = {}
     for state in coordinator.data.points.values():
         ask = state.ask

@@ -25,7 +25,6 @@ from homeassistant.const import (
     UnitOfVolume,
 )
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
@@ -33,8 +32,6 @@ from homeassistant.util import dt as dt_util
 from ..api.switchgrid.models import AskStatus, DemandResponseEvent
 from ..const import EnergyType
 from ..entity import GridFlexEntity
-from ..runtime import GridFlexConfigEntry
-from . import consumption_coordinator
 from .coordinator import ConsumptionCoordinator
 from .models import PointState
 
@@ -142,23 +139,18 @@ class PointSensor(
         return None if state is None else self.entity_description.value(state)
 
 
-async def async_add_consumption_sensors(
-    entry: GridFlexConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
-) -> None:
-    """Add the sensors of every delivery point, each on its sub-entry's device."""
-    coordinator = consumption_coordinator(entry)
-    if coordinator is None:
-        return
-    for subentry in coordinator.delivery_points:
-        energy_type = EnergyType(subentry.data["energy_type"])
-        async_add_entities(
-            [
-                PointSensor(coordinator, subentry, d)
-                for d in POINT_SENSORS
-                if energy_type in d.energy_types
-            ],
-            config_subentry_id=subentry.subentry_id,
-        )
+def point_sensors(
+    coordinator: ConsumptionCoordinator,
+) -> dict[str | None, list[PointSensor]]:
+    """Return the sensors of every delivery point, keyed by its sub-entry."""
+    return {
+        subentry.subentry_id: [
+            PointSensor(coordinator, subentry, d)
+            for d in POINT_SENSORS
+            if EnergyType(subentry.data["energy_type"]) in d.energy_types
+        ]
+        for subentry in coordinator.delivery_points
+    }
 
 
 def _calendar_event(event: DemandResponseEvent) -> CalendarEvent:
@@ -257,15 +249,3 @@ class DemandResponseCalendar(
             for e in self.coordinator.data.events
             if e.end > start_date and e.start < end_date
         ]
-
-
-def consumption_binary_sensors(entry: GridFlexConfigEntry) -> list[BinarySensorEntity]:
-    """Return the account-level demand-response binary sensor."""
-    coordinator = consumption_coordinator(entry)
-    return [] if coordinator is None else [DemandResponseActive(coordinator)]
-
-
-def consumption_calendars(entry: GridFlexConfigEntry) -> list[CalendarEntity]:
-    """Return the account-level demand-response calendar."""
-    coordinator = consumption_coordinator(entry)
-    return [] if coordinator is None else [DemandResponseCalendar(coordinator)]

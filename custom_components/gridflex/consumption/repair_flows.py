@@ -10,8 +10,8 @@ import voluptuous as vol
 from ..api.errors import GridFlexApiError
 from ..api.switchgrid.models import AskStatus
 from ..const import DOMAIN
-from . import consumption_coordinator
 from .coordinator import ConsumptionCoordinator
+from .flow import consumption_coordinator
 from .issues import CONSENT_ISSUE_PREFIX
 
 

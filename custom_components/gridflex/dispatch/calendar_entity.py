@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity
-from ..runtime import FppRuntime, GridFlexConfigEntry
-from . import DispatchRuntime
 from .records import InstructionRecord, Phase
+from .state import DispatchRuntime
 
 OPEN_ENDED_SPAN = dt.timedelta(minutes=1)
 
@@ -51,7 +51,7 @@ def _calendar_event(
 class DispatchCalendar(GridFlexEntity, CalendarEntity):
     """Every instruction of the account as a calendar event."""
 
-    def __init__(self, entry: GridFlexConfigEntry, runtime: DispatchRuntime) -> None:
+    def __init__(self, entry: ConfigEntry, runtime: DispatchRuntime) -> None:
         """Show ``runtime``'s instructions."""
         super().__init__(entry, None, "dispatches")
         self._runtime = runtime
@@ -95,11 +95,3 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
             for e in self._events()
             if e.end_datetime_local > start_date and e.start_datetime_local < end_date
         ]
-
-
-def dispatch_calendars(entry: GridFlexConfigEntry) -> list[DispatchCalendar]:
-    """Return the account's dispatch calendar (none for a Switchgrid account)."""
-    runtime = entry.runtime_data
-    if isinstance(runtime, FppRuntime) and runtime.dispatch is not None:
-        return [DispatchCalendar(entry, runtime.dispatch)]
-    return []

@@ -9,7 +9,8 @@ so it can be put back; an entity a user changes by hand during the window is lef
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+import datetime as dt
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentry
@@ -30,7 +31,11 @@ from homeassistant.core import (
     State,
     callback,
 )
-from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+)
+from homeassistant.util import dt as dt_util
 
 from ..const import (
     CONF_CONTROL_ACTION,
@@ -39,6 +44,9 @@ from ..const import (
     LOGGER,
     ControlAction,
 )
+from .control_policy import ControlPolicy, MuLimits
+from .persistence import StoreWriteError
+from .records import InstructionRecord
 
 EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
@@ -47,6 +55,14 @@ def _is_on(state: State | None) -> bool | None:
     if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
         return None
     return state.state != STATE_OFF
+
+
+def _valid_time(value: Any) -> str:
+    """Return a saved ISO time, or now when it is missing or unreadable."""
+    try:
+        return dt.datetime.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        return dt_util.utcnow().isoformat()
 
 
 class DeviceControl:
@@ -58,22 +74,41 @@ class DeviceControl:
         meterable_units: dict[str, ConfigSubentry],
         saved: dict[str, Any],
         on_change: Callable[[], None],
+        durable: Callable[[], Awaitable[None]],
     ) -> None:
         """Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``."""
         self._hass = hass
         self._units = meterable_units
         self.applied: dict[str, dict[str, Any]] = {
-            mu: {"prior": dict(v["prior"]), "overridden": list(v["overridden"])}
+            mu: {
+                "prior": dict(v["prior"]),
+                "overridden": list(v["overridden"]),
+                "since": _valid_time(v.get("since")),
+            }
             for mu, v in saved.items()
         }
         self._on_change = on_change
+        self._durable = durable
         self._desired: set[str] = set(self.applied)
         self._locks: dict[str, asyncio.Lock] = {}
         self._contexts: set[str] = set()
         self._watchers: dict[str, CALLBACK_TYPE] = {}
+        self.policy = ControlPolicy(
+            {mu: MuLimits.of(sub) for mu, sub in meterable_units.items()}, self._say
+        )
+        self._active: dict[str, list[InstructionRecord]] = {}
+        self._expired: set[str] = (
+            set()
+        )  # controlled for their longest time, still active
+        self._last_switch: dict[
+            str, dt.datetime
+        ] = {}  # entity -> when GridFlex switched it
+        self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._release_now: set[str] = set()  # safety stops: no switching gap
         for mu in self.applied:
             if mu in self._units:
                 self._watch(mu)
+                self._arm_expiry(mu)
 
     def _entities(self, mu: str) -> list[str]:
         return list(self._units[mu].data.get(CONF_CONTROLLED_ENTITIES) or [])
@@ -83,29 +118,109 @@ class DeviceControl:
         return bool(action == ControlAction.TURN_OFF)
 
     @callback
-    def sync(self, active_mus: set[str]) -> None:
-        """Make control follow the set of MUs that are dispatched now (runs as tasks)."""
+    def sync(self, active: dict[str, list[InstructionRecord]]) -> None:
+        """Make control follow the MUs dispatched now (their active instructions); runs as tasks."""
+        self._active = active
+        now = dt_util.utcnow()
         # An MU no longer configured is not wanted: what was applied to it is undone.
-        self._desired = {
-            mu for mu in active_mus if mu in self._units and self._entities(mu)
+        acting = {
+            mu
+            for mu, records in active.items()
+            if mu in self._units
+            and self._entities(mu)
+            and self.policy.acting(mu, records)
         }
+        self._expired &= acting
+        for mu in acting & set(self.applied):
+            if now >= self._since(mu) + self.policy.limits[mu].max_duration:
+                if mu not in self._expired:
+                    self._say(
+                        mu,
+                        f"{mu} was controlled for its longest time: devices put back",
+                    )
+                self._expired.add(mu)
+        self._desired = acting - self._expired
         for mu in self._desired ^ set(self.applied):
             self._hass.async_create_task(
                 self._converge(mu), f"{DOMAIN} control {mu}", eager_start=False
             )
 
+    @callback
+    def release_now(self, mu: str) -> None:
+        """Put the MU's devices back at the next sync without waiting out the switching gap."""
+        if mu in self.applied:
+            self._release_now.add(mu)
+
+    def _since(self, mu: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.applied[mu]["since"])
+
+    def _arm_expiry(self, mu: str) -> None:
+        limits = self.policy.limits.get(mu)
+        if limits is None:
+            return
+        self._arm(f"expiry {mu}", self._since(mu) + limits.max_duration)
+
+    def _arm(self, name: str, when: dt.datetime) -> None:
+        if (unsub := self._timers.pop(name, None)) is not None:
+            unsub()
+
+        @callback
+        def _due(_now: dt.datetime) -> None:
+            self._timers.pop(name, None)
+            self.sync(self._active)
+
+        self._timers[name] = async_track_point_in_utc_time(self._hass, _due, when)
+
+    def _switch_allowed_at(self, mu: str) -> dt.datetime | None:
+        """When the MU's devices may next be switched (None: now)."""
+        gap = self.policy.limits[mu].min_switch if mu in self._units else dt.timedelta()
+        last = [
+            self._last_switch[e]
+            for e in self._entities_of(mu)
+            if e in self._last_switch
+        ]
+        allowed = max(last) + gap if last else None
+        return allowed if allowed is not None and allowed > dt_util.utcnow() else None
+
+    def _entities_of(self, mu: str) -> list[str]:
+        if mu in self.applied:
+            return list(self.applied[mu]["prior"])
+        return self._entities(mu) if mu in self._units else []
+
     async def _converge(self, mu: str) -> None:
         async with self._locks.setdefault(mu, asyncio.Lock()):
             while (mu in self._desired) is not (mu in self.applied):
+                safety_stop = mu in self._release_now and mu not in self._desired
+                if not safety_stop and (allowed := self._switch_allowed_at(mu)):
+                    # Compressors must not short-cycle: the switching waits, then happens
+                    # if it is still wanted.
+                    self._arm(f"switch {mu}", allowed)
+                    return
                 if mu in self._desired:
                     await self._apply(mu)
                 else:
                     await self._restore(mu)
+            self._release_now.discard(mu)
+
+    @callback
+    def _say(self, mu: str, message: str) -> None:
+        LOGGER.info("%s", message)
+        entities = self._entities(mu) if mu in self._units else []
+        self._hass.bus.async_fire(
+            EVENT_LOGBOOK_ENTRY,
+            {
+                "name": "GridFlex",
+                "message": message,
+                "domain": DOMAIN,
+                **({"entity_id": entities[0]} if entities else {}),
+            },
+        )
 
     async def _call(self, entity_id: str, turn_on: bool) -> None:
         context = Context()
         self._contexts.add(context.id)
         domain = entity_id.split(".", 1)[0]
+        self._last_switch[entity_id] = dt_util.utcnow()
         try:
             await self._hass.services.async_call(
                 domain,
@@ -128,9 +243,19 @@ class DeviceControl:
         for entity_id in self._entities(mu):
             state = self._hass.states.get(entity_id)
             prior[entity_id] = state.state if state else None
-        self.applied[mu] = {"prior": prior, "overridden": []}
+        self.applied[mu] = {
+            "prior": prior,
+            "overridden": [],
+            "since": dt_util.utcnow().isoformat(),
+        }
+        self._arm_expiry(mu)
         self._watch(mu)
         self._on_change()
+        try:
+            # What to put back is on disk before anything is switched.
+            await self._durable()
+        except StoreWriteError as err:
+            LOGGER.warning("Switching %s before its prior state is saved: %s", mu, err)
         for entity_id in prior:
             if _is_on(self._hass.states.get(entity_id)) is not turn_on:
                 await self._call(entity_id, turn_on)
@@ -195,7 +320,8 @@ class DeviceControl:
 
     @callback
     def shutdown(self) -> None:
-        """Stop watching entities (entry unload); what is applied stays persisted."""
-        for unwatch in self._watchers.values():
+        """Stop watching entities and timers (entry unload); what is applied stays persisted."""
+        for unwatch in [*self._watchers.values(), *self._timers.values()]:
             unwatch()
         self._watchers.clear()
+        self._timers.clear()

@@ -5,14 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-_VERBS = {
-    "received": "received",
-    "updated": "updated",
-    "started": "started",
-    "ended": "ended",
-    "cancelled": "cancelled",
-}
-
 
 def describe_dispatch_event(data: Mapping[str, Any]) -> str:
     """Say what happened, e.g. ``ou_15 dispatch of MU-1001 (3.5 kW, 17:00Z–19:00Z) started late``."""
@@ -22,7 +14,7 @@ def describe_dispatch_event(data: Mapping[str, Any]) -> str:
     details = f"{power:g} kW, {span}" if isinstance(power, int | float) else span
     text = (
         f"{data.get('product') or 'Dispatch'} instruction {data.get('instruction_id')} "
-        f"for {data.get('meterable_unit_id')} ({details}) {_VERBS.get(kind, kind)}"
+        f"for {data.get('meterable_unit_id')} ({details}) {kind}"
     )
     if data.get("late"):
         text += " late (it arrived after its start)"

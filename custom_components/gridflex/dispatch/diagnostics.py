@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant
-
 from ..const import CONF_ENDPOINT_ID, CONF_WEBHOOK_ID
-from ..runtime import FppRuntime, GridFlexConfigEntry
 from .endpoint import DispatchPath
 from .endpoint_url import dispatch_path
 from .inbound_log import REDACTED
+from .state import DispatchRuntime
 
 
-def dispatch_diagnostics(
-    hass: HomeAssistant, entry: GridFlexConfigEntry
-) -> dict[str, Any] | None:
-    """Return what support needs to see of dispatch, with the secret redacted (None if not FPP)."""
-    runtime = entry.runtime_data
-    if not isinstance(runtime, FppRuntime) or runtime.dispatch is None:
-        return None
-    dispatch = runtime.dispatch
+def dispatch_diagnostics(dispatch: DispatchRuntime) -> dict[str, Any]:
+    """Return what support needs to see of dispatch, with the secret redacted."""
+    entry = dispatch.entry
     # The endpoint and webhook ids make the URL FPP calls: redacted like the secret.
     ids = (entry.data[CONF_ENDPOINT_ID], entry.data[CONF_WEBHOOK_ID])
 

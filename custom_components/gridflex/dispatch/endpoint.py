@@ -20,8 +20,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from homeassistant.components.http.ban import process_wrong_login
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..api.fpp.dispatch import (
@@ -33,20 +35,27 @@ from ..api.fpp.dispatch import (
     parse_v2,
 )
 from ..const import CONF_DISPATCH_SECRET, DOMAIN, LOGGER
+from .durable_store import store_refuses
 from .endpoint_url import DISPATCH_PATH_PREFIX
 from .http_guard import (
+    BodyTimeoutError,
     BodyTooLargeError,
     is_authorized,
     is_json_or_missing,
     read_bounded,
 )
+from .inbound_log import redacted_path
 from .intake import Reply, handle_legacy_start, handle_legacy_stop, handle_v2, invalid
+from .persistence import StoreWriteError
+from .rate_limit import retry_after_header
 
 if TYPE_CHECKING:
     from . import DispatchRuntime
 
 ENDPOINTS: HassKey[dict[str, DispatchRuntime]] = HassKey(f"{DOMAIN}_dispatch_endpoints")
 RETRY_AFTER_SECONDS = "5"
+# An account holding its maximum of live instructions: worth asking again a minute later.
+LIVE_CAP_RETRY_AFTER = "60"
 
 
 class DispatchPath(StrEnum):
@@ -84,12 +93,13 @@ def _path_for_webhook(request: web.Request, body: Any) -> DispatchPath | None:
 
 
 def _judge(runtime: DispatchRuntime, path: DispatchPath, body: Any) -> Reply:
+    now = dt_util.utcnow()
     try:
         if path is DispatchPath.V2:
-            return handle_v2(runtime, parse_v2(body))
+            return handle_v2(runtime, parse_v2(body, now))
         if path is DispatchPath.V1_START:
-            return handle_legacy_start(runtime, parse_legacy_start(body))
-        return handle_legacy_stop(runtime, parse_legacy_stop(body))
+            return handle_legacy_start(runtime, parse_legacy_start(body, now))
+        return handle_legacy_stop(runtime, parse_legacy_stop(body, now))
     except InvalidInstructionError as err:
         return invalid(err.detail)
     except BatchTooLargeError as err:
@@ -103,10 +113,18 @@ async def _process(
     runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
 ) -> tuple[Reply, bytes | None, dict[str, str]]:
     if not is_authorized(request.headers, runtime.entry.data[CONF_DISPATCH_SECRET]):
+        raise _UnauthorizedError
+    if (wait := runtime.budget.take()) is not None:
         return (
-            (HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"}),
+            (
+                HTTPStatus.TOO_MANY_REQUESTS,
+                {
+                    "error": "rate_limited",
+                    "detail": "account: too many requests, slow down",
+                },
+            ),
             None,
-            {"WWW-Authenticate": 'Bearer realm="gridflex"'},
+            {"Retry-After": retry_after_header(wait)},
         )
     try:
         raw = await read_bounded(request.content, request.content_length)
@@ -134,31 +152,76 @@ async def _process(
         body = decode_json(raw)
     except InvalidInstructionError as err:
         return invalid(err.detail), raw, {}
+    if (refused := store_refuses(body)) is not None:
+        # Whatever is accepted is kept: what the Store cannot write is refused here, whole.
+        error = "invalid_text" if refused.startswith("text:") else "invalid_instruction"
+        return (HTTPStatus.BAD_REQUEST, {"error": error, "detail": refused}), raw, {}
     if path is None:
         path = _path_for_webhook(request, body)
         if path is None:
             choices = ", ".join(p.value for p in DispatchPath)
             return invalid(f"path: must be one of {choices}"), raw, {}
-    return _judge(runtime, path, body), raw, {}
+    status, payload = _judge(runtime, path, body)
+    headers = {"Retry-After": LIVE_CAP_RETRY_AFTER} if status == 429 else {}
+    return (status, payload), raw, headers
+
+
+class _UnauthorizedError(Exception):
+    """No valid credential: answered 401, nothing else happens."""
+
+
+def _unauthorized() -> web.Response:
+    return _json(
+        HTTPStatus.UNAUTHORIZED,
+        {"error": "unauthorized"},
+        {"WWW-Authenticate": 'Bearer realm="gridflex"'},
+    )
+
+
+def note_failed_auth(hass: HomeAssistant, request: web.Request) -> None:
+    """Count a failed authentication with HA's own helper (notification, IP ban)."""
+    # The URL holds the endpoint or webhook id: HA logs it, so a redacted copy is handed on.
+    anonymous = request.clone(rel_url=redacted_path(request.path))
+    hass.async_create_task(
+        process_wrong_login(anonymous), f"{DOMAIN} failed dispatch login"
+    )
+
+
+def _retry_later(detail: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    return (
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        {"error": "temporarily_unavailable", "detail": detail},
+        {"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 async def async_handle(
     runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
 ) -> web.Response:
-    """Answer one inbound request; slow work (devices, Store) runs after, in tasks."""
+    """Answer one inbound request once what it changed is on disk; devices follow, in tasks."""
     raw: bytes | None = None
+    changes = runtime.store.generation
     try:
         (status, payload), raw, headers = await _process(runtime, request, path)
+    except _UnauthorizedError:
+        # Counted by HA's login-failure notification and IP ban; kept out of diagnostics.
+        note_failed_auth(runtime.hass, request)
+        return _unauthorized()
+    except BodyTimeoutError:
+        status, payload, headers = (
+            HTTPStatus.REQUEST_TIMEOUT,
+            {"error": "request_timeout", "detail": "body: not received in time"},
+            {"Connection": "close"},
+        )
     except Exception:  # noqa: BLE001 - the contract says 503 and a retry, never 500
         LOGGER.exception(
             "Dispatch request failed inside GridFlex; FPP is told to retry"
         )
-        status = HTTPStatus.SERVICE_UNAVAILABLE
-        payload = {
-            "error": "temporarily_unavailable",
-            "detail": "internal fault, retry shortly",
-        }
-        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        status, payload, headers = _retry_later("internal fault, retry shortly")
+    else:
+        status, payload, headers = await _made_durable(
+            runtime, changes, status, payload, headers
+        )
     runtime.inbound.add(
         method=request.method,
         path=request.path,
@@ -168,6 +231,25 @@ async def async_handle(
         reply=payload,
     )
     return _json(status, payload, headers)
+
+
+async def _made_durable(
+    runtime: DispatchRuntime,
+    changes: int,
+    status: int,
+    payload: dict[str, Any],
+    headers: dict[str, str],
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Acknowledged means on disk: the reply waits for the write that holds it."""
+    try:
+        if status == HTTPStatus.OK or runtime.store.generation != changes:
+            await runtime.store.async_durable()
+    except StoreWriteError:
+        return _retry_later("could not save it, retry shortly")
+    except Exception:  # noqa: BLE001 - never 500
+        LOGGER.exception("Dispatch state could not be saved; FPP is told to retry")
+        return _retry_later("internal fault, retry shortly")
+    return status, payload, headers
 
 
 class DispatchView(HomeAssistantView):
@@ -187,10 +269,9 @@ class DispatchView(HomeAssistantView):
         hass: HomeAssistant = request.app[KEY_HASS]
         runtime = hass.data.get(ENDPOINTS, {}).get(endpoint_id)
         if runtime is None:
-            return _json(
-                HTTPStatus.NOT_FOUND,
-                {"error": "not_found", "detail": "endpoint: unknown"},
-            )
+            # The same answer as a wrong key: an endpoint id is not a secret to probe for.
+            note_failed_auth(hass, request)
+            return _unauthorized()
         return await async_handle(runtime, request, DispatchPath(path))
 
     async def _not_allowed(

@@ -15,16 +15,15 @@ from homeassistant.components.sensor import (
     SensorEntity,
     SensorStateClass,
 )
-from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import UnitOfPower
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import Event, callback
 
 from ..const import EVENT_DISPATCH
 from ..entity import GridFlexEntity
-from ..runtime import FppRuntime, GridFlexConfigEntry
-from . import DispatchRuntime
 from .lifecycle import EventType
 from .records import InstructionRecord, Phase
+from .state import DispatchRuntime
 
 
 def _attributes(record: InstructionRecord | None, mu_id: str) -> dict[str, Any] | None:
@@ -45,7 +44,7 @@ class DispatchEntity(GridFlexEntity):
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         runtime: DispatchRuntime,
         subentry: ConfigSubentry,
         key: str,
@@ -57,11 +56,18 @@ class DispatchEntity(GridFlexEntity):
             mu for mu, sub in runtime.meterable_units.items() if sub is subentry
         )
 
+    # The event entity writes its state from bus events, not from instruction changes.
+    _refresh_on_change = True
+
     async def async_added_to_hass(self) -> None:
         """Refresh whenever an instruction moves."""
-        self.async_on_remove(
-            self._runtime.notifier.add_listener(self.async_write_ha_state, self._mu_id)
-        )
+        await super().async_added_to_hass()
+        if self._refresh_on_change:
+            self.async_on_remove(
+                self._runtime.notifier.add_listener(
+                    self.async_write_ha_state, self._mu_id
+                )
+            )
 
     def _first(self, phase: Phase) -> InstructionRecord | None:
         found = self._runtime.lifecycle.for_mu(self._mu_id, phase)
@@ -117,9 +123,11 @@ class DispatchEventEntity(DispatchEntity, EventEntity):
     """Each ``gridflex_dispatch`` event of this MU, as an event entity."""
 
     _attr_event_types = [kind.value for kind in EventType]
+    _refresh_on_change = False
 
     async def async_added_to_hass(self) -> None:
         """Listen to this MU's bus events."""
+        await super().async_added_to_hass()
         entry_id = self._entry.entry_id
 
         @callback
@@ -140,27 +148,23 @@ class DispatchEventEntity(DispatchEntity, EventEntity):
         )
 
 
-def _runtime(entry: GridFlexConfigEntry) -> DispatchRuntime | None:
-    runtime = entry.runtime_data
-    return runtime.dispatch if isinstance(runtime, FppRuntime) else None
-
-
 def dispatch_entities_by_subentry(
-    entry: GridFlexConfigEntry, platform: str
-) -> dict[str, list[DispatchEntity]]:
+    runtime: DispatchRuntime, platform: Platform
+) -> dict[str | None, list[DispatchEntity]]:
     """Return the dispatch entities of one platform, grouped by MU sub-entry id."""
-    runtime = _runtime(entry)
-    if runtime is None:
-        return {}
-    kinds: dict[str, list[tuple[type[DispatchEntity], str]]] = {
-        "binary_sensor": [(DispatchActiveBinarySensor, "dispatch_active")],
-        "sensor": [
+    kinds: dict[Platform, list[tuple[type[DispatchEntity], str]]] = {
+        Platform.BINARY_SENSOR: [(DispatchActiveBinarySensor, "dispatch_active")],
+        Platform.SENSOR: [
             (NextDispatchStartSensor, "next_dispatch_start"),
             (DispatchedPowerSensor, "dispatched_power"),
         ],
-        "event": [(DispatchEventEntity, "dispatch")],
+        Platform.EVENT: [(DispatchEventEntity, "dispatch")],
     }
+    if platform not in kinds:
+        return {}
     return {
-        sub.subentry_id: [cls(entry, runtime, sub, key) for cls, key in kinds[platform]]
+        sub.subentry_id: [
+            cls(runtime.entry, runtime, sub, key) for cls, key in kinds[platform]
+        ]
         for sub in runtime.meterable_units.values()
     }

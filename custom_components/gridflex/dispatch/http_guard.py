@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 import hmac
 
@@ -30,21 +31,35 @@ def is_authorized(headers: CIMultiDictProxy[str], secret: str) -> bool:
     return valid
 
 
+# A body (at most 64 KiB) that takes longer than this to arrive is not waited for.
+BODY_TIMEOUT_S = 10.0
+
+
 class BodyTooLargeError(Exception):
     """The body is over the 64 KiB limit."""
 
 
-async def read_bounded(content: StreamReader, declared: int | None) -> bytes:
-    """Read the body, refusing (without reading on) once it passes the limit."""
+class BodyTimeoutError(Exception):
+    """The body did not arrive within ``BODY_TIMEOUT_S`` (trickled)."""
+
+
+async def read_bounded(
+    content: StreamReader, declared: int | None, timeout_s: float = BODY_TIMEOUT_S
+) -> bytes:
+    """Read the body, refusing (without reading on) once it passes the limit or the time."""
     if declared is not None and declared > MAX_BODY_BYTES:
         raise BodyTooLargeError
     chunks: list[bytes] = []
     size = 0
-    while chunk := await content.read(MAX_BODY_BYTES + 1 - size):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise BodyTooLargeError
+    try:
+        async with asyncio.timeout(timeout_s):
+            while chunk := await content.read(MAX_BODY_BYTES + 1 - size):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise BodyTooLargeError
+    except TimeoutError as err:
+        raise BodyTimeoutError from err
     return b"".join(chunks)
 
 

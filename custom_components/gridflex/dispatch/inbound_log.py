@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+import re
 from typing import Any
 
 from homeassistant.util import dt as dt_util
@@ -11,8 +12,35 @@ from homeassistant.util import dt as dt_util
 from ..const import DISPATCH_INBOUND_LOG_SIZE
 
 REDACTED = "**REDACTED**"
-SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie"})
+# Any header whose name says it may carry a credential.
+SECRET_HEADER_WORDS = (
+    "auth",
+    "key",
+    "token",
+    "secret",
+    "cookie",
+    "signature",
+    "password",
+)
 MAX_LOGGED_BODY = 65_536
+_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+_ENDPOINT_OR_WEBHOOK = re.compile(r"^(/api/(?:gridflex/fpp|webhook))/[^/]+")
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header may carry a credential (redacted wherever it is shown)."""
+    lowered = name.lower()
+    return any(word in lowered for word in SECRET_HEADER_WORDS)
+
+
+def redact_url(url: str) -> str:
+    """Drop the ``user:password@`` part of a URL."""
+    return _USERINFO.sub(f"{REDACTED}@", url)
+
+
+def redacted_path(path: str) -> str:
+    """Return the request path with its endpoint or webhook id hidden."""
+    return _ENDPOINT_OR_WEBHOOK.sub(rf"\1/{REDACTED}", path)
 
 
 class InboundLog:
@@ -37,9 +65,9 @@ class InboundLog:
             {
                 "received_at": dt_util.utcnow().isoformat(),
                 "method": method,
-                "path": path,
+                "path": redacted_path(path),
                 "headers": {
-                    name: REDACTED if name.lower() in SECRET_HEADERS else value
+                    name: REDACTED if is_secret_header(name) else redact_url(value)
                     for name, value in headers.items()
                 },
                 "body": None

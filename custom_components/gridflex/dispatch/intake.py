@@ -21,6 +21,19 @@ if TYPE_CHECKING:
 
 type Reply = tuple[int, dict[str, Any]]
 
+# Scheduled or active instructions one account may hold; updates and cancels always pass.
+MAX_LIVE_INSTRUCTIONS = 1_000
+
+
+def _too_many_live(runtime: DispatchRuntime) -> Reply | None:
+    if runtime.lifecycle.records.live_count < MAX_LIVE_INSTRUCTIONS:
+        return None
+    return HTTPStatus.TOO_MANY_REQUESTS, {
+        "error": "too_many_instructions",
+        "detail": f"account: already {MAX_LIVE_INSTRUCTIONS} scheduled or active instructions,"
+        " retry when some have ended",
+    }
+
 
 def invalid(detail: str) -> Reply:
     """400 with the field and what is wrong with it."""
@@ -59,6 +72,12 @@ def _judge(runtime: DispatchRuntime, item: BatchItem) -> Reply:
     if instruction.status is Status.INSTRUCTED and not known:
         runtime.note_unknown(unknown)
         return _unknown_reply(unknown)
+    if (
+        record is None
+        and instruction.status is Status.INSTRUCTED
+        and (full := _too_many_live(runtime)) is not None
+    ):
+        return full
     if runtime.lifecycle.apply(instruction, unknown) is Outcome.CANCELLED_BEFORE:
         return HTTPStatus.CONFLICT, {
             "error": "instruction_cancelled",
@@ -99,6 +118,10 @@ def handle_legacy_start(runtime: DispatchRuntime, start: LegacyStart) -> Reply:
     if mu not in runtime.meterable_units:
         runtime.note_unknown([mu])
         return _unknown_reply([mu])
+    if runtime.lifecycle.running_legacy(mu) is None and (
+        full := _too_many_live(runtime)
+    ):
+        return full
     outcome, instruction_id = runtime.lifecycle.legacy_start(start)
     if outcome is Outcome.CANCELLED_BEFORE:
         return HTTPStatus.CONFLICT, {

@@ -8,10 +8,11 @@ It does no I/O itself, so the HTTP reply never waits for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 import datetime as dt
 from enum import StrEnum
+import secrets
 from typing import Any, Protocol
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -25,6 +26,7 @@ from ..api.fpp.dispatch import (
     MeterableUnitPower,
     Status,
 )
+from ..const import DEFAULT_MAX_DISPATCH_MINUTES
 from .records import EndReason, InstructionRecord, Phase, RecordBook
 
 # Finished instructions stay (calendar history, refusing a cancelled id again) this long.
@@ -68,6 +70,10 @@ class Lifecycle:
         self._hooks = hooks
         self.records = RecordBook()
         self._timers: dict[str, CALLBACK_TYPE] = {}
+        # How long an MU's legacy start without an end lasts (its longest control).
+        self.legacy_limit: Callable[[str], dt.timedelta] = lambda _mu: dt.timedelta(
+            minutes=DEFAULT_MAX_DISPATCH_MINUTES
+        )
 
     # --- inbound -----------------------------------------------------------------------
 
@@ -91,7 +97,8 @@ class Lifecycle:
             return Outcome.ACCEPTED
         if old is not None and old.cancelled:
             return Outcome.CANCELLED_BEFORE
-        if old is not None and old.instruction.same_content(instruction):
+        # Equality ignores ``raw``: the same content, however FPP wrote it.
+        if old is not None and old.instruction == instruction:
             return Outcome.ACCEPTED
         if old is None:
             record = InstructionRecord(
@@ -144,11 +151,14 @@ class Lifecycle:
     @callback
     def legacy_start(self, start: LegacyStart) -> tuple[Outcome, str]:
         """Start (or update) the legacy instruction of one MU; returns its (synthetic) id."""
-        running = self.running_legacy(start.meterable_unit_id)
+        running = self.running_legacy(start.meterable_unit_id) or self._same_legacy(
+            start
+        )
+        # A random part: nobody can cancel (and so block) a legacy start before it comes.
         instruction_id = (
             running.id
             if running is not None
-            else f"v1-{start.meterable_unit_id}-{start.start:%Y%m%dT%H%M%SZ}"
+            else f"v1-{start.meterable_unit_id}-{start.start:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
         )
         instruction = Instruction(
             id=instruction_id,
@@ -157,7 +167,7 @@ class Lifecycle:
                 MeterableUnitPower(start.meterable_unit_id, start.power_kw),
             ),
             start=start.start,
-            end=start.end,
+            end=start.end or start.start + self.legacy_limit(start.meterable_unit_id),
             product=start.product,
             zone=start.zone,
             direction=start.direction,
@@ -188,6 +198,19 @@ class Lifecycle:
             self._end(record, now, EndReason.STOPPED)
         self._moved(record, record.instruction.meterable_unit_ids)
         return record
+
+    def _same_legacy(self, start: LegacyStart) -> InstructionRecord | None:
+        """Return the legacy instruction this start repeats (same MU, same start), if kept."""
+        return next(
+            (
+                r
+                for r in self.records.values()
+                if r.legacy
+                and r.instruction.start == start.start
+                and start.meterable_unit_id in r.instruction.meterable_unit_ids
+            ),
+            None,
+        )
 
     def running_legacy(self, mu_id: str) -> InstructionRecord | None:
         """Return the active legacy instruction of one MU, if any."""
@@ -320,6 +343,10 @@ class Lifecycle:
     def active_mus(self) -> set[str]:
         """MUs with at least one active instruction."""
         return self.records.live_mus(Phase.ACTIVE)
+
+    def active_by_mu(self) -> dict[str, list[InstructionRecord]]:
+        """Return the active instructions of each MU that has one."""
+        return {mu: self.for_mu(mu, Phase.ACTIVE) for mu in self.active_mus()}
 
 
 def _start_key(record: InstructionRecord) -> dt.datetime:

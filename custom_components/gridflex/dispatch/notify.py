@@ -6,20 +6,20 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from ..api.fpp.products import describe_product
 from ..const import DOMAIN, EVENT_DISPATCH
-from ..runtime import GridFlexConfigEntry
 from .lifecycle import EventType
 from .records import InstructionRecord
 
 # Replies to a burst of PUTs go out before the events and entity writes they cause: those
-# wait until no change came for QUIET_S, and never more than MAX_HOLD_S after the first one.
+# wait until no change came for QUIET_S and the Store write the replies wait for is done,
+# and never more than MAX_HOLD_S after the first change.
 QUIET_S = 0.005
-MAX_HOLD_S = 0.1
+MAX_HOLD_S = 0.25
 
 
 def _iso(moment: Any) -> str | None:
@@ -52,7 +52,7 @@ class DispatchNotifier:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         meterable_units: dict[str, ConfigSubentry],
     ) -> None:
         """Bind to one account and its configured MUs."""
@@ -68,6 +68,8 @@ class DispatchNotifier:
         self._handle: asyncio.TimerHandle | None = None
         self._generation = self._armed_generation = 0
         self._first_change = 0.0
+        # Whether replies are still waiting for a write (set by the runtime).
+        self.replies_pending: Callable[[], bool] = lambda: False
 
     def device_id(self, mu_id: str) -> str | None:
         """Return the HA device id of one configured MU."""
@@ -132,7 +134,10 @@ class DispatchNotifier:
         self._handle = None
         now = self._hass.loop.time()
         deadline = self._first_change + MAX_HOLD_S
-        if self._generation != self._armed_generation and now < deadline:
+        quiet = (
+            self._generation == self._armed_generation and not self.replies_pending()
+        )
+        if not quiet and now < deadline:
             self._arm(min(now + QUIET_S, deadline))  # more came meanwhile: wait again
             return
         self.flush()

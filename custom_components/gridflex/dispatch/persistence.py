@@ -1,19 +1,32 @@
-"""The account's dispatch Store: instructions, applied device control, unknown MUs seen."""
+"""
+The account's dispatch Store: instructions, applied device control, unknown MUs seen.
+
+Acknowledged means on disk: the endpoint awaits :meth:`DispatchStore.async_durable` before it
+answers 200. Writes are atomic and fsync'd (HA's ``Store`` with ``atomic_writes``, through
+``DurableStore`` so that a failure is seen) and grouped:
+while one write runs, every change made meanwhile waits for the next, which carries them all
+(a burst of 50 PUTs costs a few writes, not 50). A failed write is logged once, shown as a
+repair issue, kept in memory and retried; no reply says 200 for what it could not write.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.storage import Store
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
 
 from ..const import DISPATCH_STORE_VERSION, DOMAIN, LOGGER
-from .records import InstructionRecord
+from .durable_store import DurableStore
 
-# A lone change is written at once; a burst is written at most once a second, because each
-# write encodes every kept instruction on the event loop (bench/dispatch_latency.py).
-MIN_SAVE_INTERVAL_S = 1.0
+RETRY_FAILED_WRITE_S = 30.0
+
+
+class StoreWriteError(Exception):
+    """The dispatch Store could not be written; what changed is kept in memory and retried."""
 
 
 def store_key(entry_id: str) -> str:
@@ -21,62 +34,158 @@ def store_key(entry_id: str) -> str:
     return f"{DOMAIN}.dispatch.{entry_id}"
 
 
+def write_failed_issue_id(key: str) -> str:
+    """Repair issue shown while one dispatch file cannot be written."""
+    return f"store_write_failed_{key}"
+
+
 class DispatchStore:
-    """Saves after the reply, coalescing bursts (see ``MIN_SAVE_INTERVAL_S``)."""
+    """Group commit of one account's dispatch state (see the module docstring)."""
 
     def __init__(
-        self, hass: HomeAssistant, entry_id: str, snapshot: Callable[[], dict[str, Any]]
-    ) -> None:
-        """Bind to one account; ``snapshot`` returns what to write."""
-        self._hass = hass
-        self._store: Store[dict[str, Any]] = Store(
-            hass, DISPATCH_STORE_VERSION, store_key(entry_id)
-        )
-        self._snapshot = snapshot
-        self._pending = False
-        self._last_write = -MIN_SAVE_INTERVAL_S
-
-    async def async_load(
         self,
-    ) -> tuple[list[InstructionRecord], dict[str, Any], list[str]]:
-        """Return the records, applied control and unknown MUs last saved (empty when none)."""
-        data = await self._store.async_load() or {}
-        records = []
-        for item in data.get("instructions", []):
-            try:
-                records.append(InstructionRecord.from_dict(item))
-            except (KeyError, TypeError, ValueError) as err:
-                LOGGER.warning("Dropping an unreadable stored instruction: %s", err)
-        return (
-            records,
-            dict(data.get("control", {})),
-            list(data.get("unknown_meterable_units", [])),
-        )
+        hass: HomeAssistant,
+        key: str,
+        title: str,
+        snapshot: Callable[[], dict[str, Any]],
+    ) -> None:
+        """Bind to one file of one account; ``snapshot`` returns what to write."""
+        self._hass = hass
+        self._title = title
+        self.store = DurableStore(hass, DISPATCH_STORE_VERSION, key, atomic_writes=True)
+        self._snapshot = snapshot
+        self._changed = 0  # generation of the state in memory
+        self._saved = 0  # generation last on disk
+        self._writer: asyncio.Task[None] | None = None
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._failing = False
+        self._retry: CALLBACK_TYPE | None = None
+        self._closed = False
+        self.writes = 0  # successful writes, for diagnostics
+
+    @property
+    def generation(self) -> int:
+        """Counts changes to the state in memory."""
+        return self._changed
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether something changed since the last successful write."""
+        return self._saved < self._changed
 
     @callback
     def schedule_save(self) -> None:
-        """Save after this loop turn, or a second after the last write (HA writes it on stop too)."""
-        if self._pending:
-            return
-        self._pending = True
-        wait = self._last_write + MIN_SAVE_INTERVAL_S - self._hass.loop.time()
-        if wait > 0:
-            self._store.async_delay_save(self._data_to_write, wait)
-            return
-        # A task, not a timer: it starts after this loop turn's replies, and tests can await it.
-        self._hass.async_create_task(
-            self._save_now(), f"{DOMAIN} dispatch store save", eager_start=False
-        )
+        """Note a change: the running write's successor (or a new write) carries it."""
+        self._changed += 1
+        self._kick()
 
-    async def _save_now(self) -> None:
-        await self._store.async_save(self._data_to_write())
+    async def async_durable(self) -> None:
+        """Return once every change made so far is on disk; raise ``StoreWriteError`` if not."""
+        target = self._changed
+        if self._saved >= target:
+            return
+        waiter: asyncio.Future[None] = self._hass.loop.create_future()
+        self._waiters.append((target, waiter))
+        self._kick()
+        await waiter
 
     @callback
-    def _data_to_write(self) -> dict[str, Any]:
-        self._pending = False
-        self._last_write = self._hass.loop.time()
-        return self._snapshot()
+    def _kick(self) -> None:
+        if self._writer is None and not self._closed:
+            # A task, not a call: it starts after this loop turn, so the requests judged
+            # in the same turn share its write; tests can await it.
+            self._writer = self._hass.async_create_task(
+                self._write_while_changed(),
+                f"{DOMAIN} dispatch store write",
+                eager_start=False,
+            )
 
-    async def async_flush(self) -> None:
-        """Write now (entry unload)."""
-        await self._save_now()
+    async def _write_while_changed(self) -> None:
+        try:
+            while self._saved < self._changed:
+                target = self._changed
+                began = self._hass.loop.time()
+                try:
+                    await self.store.async_write(self._snapshot())
+                except Exception as err:  # noqa: BLE001 - any write fault: keep, tell, retry
+                    self._write_failed(target, err)
+                    return
+                LOGGER.debug(
+                    "Wrote %s (%d changes) in %.1f ms",
+                    self.store.key,
+                    target - self._saved,
+                    (self._hass.loop.time() - began) * 1000,
+                )
+                self._saved = target
+                self.writes += 1
+                self._release(target, None)
+                self._write_recovered()
+        finally:
+            self._writer = None
+
+    def _release(self, target: int, error: Exception | None) -> None:
+        keep = []
+        for wanted, waiter in self._waiters:
+            if wanted > target:
+                keep.append((wanted, waiter))
+            elif not waiter.done():
+                if error is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(error)
+        self._waiters = keep
+
+    def _write_failed(self, target: int, err: Exception) -> None:
+        self._release(target, StoreWriteError(str(err)))
+        if not self._failing:
+            self._failing = True
+            LOGGER.error(
+                "Could not save %s of %s (%s); it is kept in memory, "
+                "FPP is asked to retry, and the write is retried every %.0f s",
+                self.store.key,
+                self._title,
+                err,
+                RETRY_FAILED_WRITE_S,
+            )
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                write_failed_issue_id(self.store.key),
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="dispatch_store_write_failed",
+                translation_placeholders={"account": self._title},
+            )
+        if self._retry is None and not self._closed:
+            self._retry = async_call_later(
+                self._hass, RETRY_FAILED_WRITE_S, self._retry_now
+            )
+
+    @callback
+    def _retry_now(self, _now: Any) -> None:
+        self._retry = None
+        self._kick()
+
+    def _write_recovered(self) -> None:
+        if self._failing:
+            self._failing = False
+            LOGGER.info("The dispatch state of %s is saved again", self._title)
+            ir.async_delete_issue(
+                self._hass, DOMAIN, write_failed_issue_id(self.store.key)
+            )
+
+    async def async_close(self) -> None:
+        """Write what is unsaved and stop retrying (entry unload)."""
+        self._closed = True
+        if self._retry is not None:
+            self._retry()
+            self._retry = None
+        if self._writer is not None:
+            await self._writer
+        if self.unsaved:
+            try:
+                await self.store.async_write(self._snapshot())
+            except Exception as err:  # noqa: BLE001 - unload must go on
+                LOGGER.error(
+                    "Could not save the dispatch state of %s: %s", self._title, err
+                )

@@ -15,8 +15,10 @@ from ..api.fpp.dispatch import (
     Instruction,
     MeterableUnitPower,
     Status,
+    extra_fields,
     parse_time,
 )
+from ..const import LOGGER
 
 if TYPE_CHECKING:
     from orjson import Fragment
@@ -90,7 +92,7 @@ class InstructionRecord:
             "zone": ins.zone,
             "direction": ins.direction.value,
             "issued_at": _iso(ins.issued_at),
-            "extra": dict(ins.extra),
+            # The raw body once: its unknown fields are read from it again on load.
             "raw": dict(ins.raw),
             "phase": self.phase.value,
             "received_at": _iso(self.received_at),
@@ -104,15 +106,20 @@ class InstructionRecord:
             "unknown_meterable_units": list(self.unknown_meterable_units),
         }
 
-    def saved_json(self) -> Fragment:
+    def saved_json(self) -> Fragment | None:
         """
-        :meth:`as_dict` as JSON, kept until the record changes.
+        :meth:`as_dict` as JSON, kept until the record changes (None: it cannot be written).
 
         Every Store write holds every record: encoded once, they cost a copy, and one bytes
-        object per record is all the garbage collector has to walk.
+        object per record is all the garbage collector has to walk. A record the encoder
+        refuses stays in memory and is left out of the file, so it never blocks the others.
         """
         if self._saved is None:
-            self._saved = json_fragment(json_bytes(self.as_dict()))
+            try:
+                self._saved = json_fragment(json_bytes(self.as_dict()))
+            except TypeError as err:  # orjson's encode error is a TypeError
+                LOGGER.error("Instruction %r cannot be saved: %s", self.id[:40], err)
+                return None
         return self._saved
 
     @classmethod
@@ -130,7 +137,7 @@ class InstructionRecord:
             zone=data["zone"],
             direction=Direction(data["direction"]),
             issued_at=_time(data["issued_at"]),
-            extra=data["extra"],
+            extra=extra_fields(data["raw"], legacy=bool(data["legacy"])),
             raw=data["raw"],
         )
         return cls(
@@ -195,6 +202,11 @@ class RecordBook(Mapping[str, InstructionRecord]):
             for mu in mus:
                 self._live_by_mu.setdefault(mu, {})[record.id] = record
             self._indexed_mus[record.id] = mus
+
+    @property
+    def live_count(self) -> int:
+        """How many records are received, scheduled or active."""
+        return len(self._indexed_mus)
 
     def live(self, mu_id: str | None = None) -> list[InstructionRecord]:
         """Received, scheduled or active records (of one MU, or all)."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from ..api.market_gateway import TradeAward, TradeOpportunity
 from ..entity import GridFlexEntity
-from ..runtime import GridFlexConfigEntry
 from .coordinator import MarketData, MarketGatewayCoordinator
 
 
@@ -96,7 +96,7 @@ class MarketCalendar(
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         coordinator: MarketGatewayCoordinator,
         key: str,
     ) -> None:

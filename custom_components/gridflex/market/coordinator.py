@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import datetime as dt
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -32,7 +33,6 @@ from ..api.market_gateway import (
     TradeOpportunity,
 )
 from ..const import CONF_ZONES, DOMAIN, LOGGER
-from ..runtime import GridFlexConfigEntry
 
 UPDATE_INTERVAL = dt.timedelta(minutes=30)
 BASELINES_EVERY = dt.timedelta(days=1)
@@ -59,7 +59,7 @@ class MarketData:
 
 
 def followed_zones(
-    entry: GridFlexConfigEntry, units: dict[str, MeterableUnit]
+    entry: ConfigEntry, units: dict[str, MeterableUnit]
 ) -> tuple[str, ...]:
     """Return the zones chosen for the account, else the zones of its Meterable Units."""
     chosen = [z.strip() for z in entry.data.get(CONF_ZONES) or [] if z.strip()]
@@ -69,12 +69,12 @@ def followed_zones(
 class MarketGatewayCoordinator(DataUpdateCoordinator[MarketData]):
     """Reads one Market Gateway account."""
 
-    config_entry: GridFlexConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         client: MarketGatewayClient,
     ) -> None:
         """Read ``client``'s account every 30 minutes."""

@@ -1,10 +1,13 @@
-"""Market sections of the diagnostics: what was read, and the last raw replies (redacted by the caller)."""
+"""Market sections of the diagnostics: what was read, and the last raw replies (personal data redacted by the flows)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..runtime import FppRuntime, MarketGatewayRuntime
+from ..api.fpp import FppClient
+from ..api.market_gateway import MarketGatewayClient
+from .coordinator import MarketGatewayCoordinator
+from .settlement import SettlementCoordinator
 
 # Personal data a Market Gateway or FPP reply may carry about sites and people.
 MARKET_TO_REDACT = {
@@ -21,13 +24,12 @@ MARKET_TO_REDACT = {
 }
 
 
-def market_gateway_diagnostics(runtime: MarketGatewayRuntime) -> dict[str, Any]:
-    """Return the base URL, what the last refresh found, and each operation's last raw reply."""
-    coordinator = runtime.coordinator
+def trading_diagnostics(
+    coordinator: MarketGatewayCoordinator, client: MarketGatewayClient
+) -> dict[str, Any]:
+    """Return what the last refresh found, and each operation's last raw reply."""
     data = coordinator.data
     return {
-        "base_url": runtime.client.base_url,
-        "use_api_key_header": runtime.client.use_api_key_header,
         "last_update_success": coordinator.last_update_success,
         "last_error": str(coordinator.last_exception)
         if coordinator.last_exception
@@ -39,20 +41,19 @@ def market_gateway_diagnostics(runtime: MarketGatewayRuntime) -> dict[str, Any]:
         "baselines_at": data.baselines_at.isoformat()
         if data and data.baselines_at
         else None,
-        "last_replies": runtime.client.last_replies,
+        "last_replies": client.last_replies,
     }
 
 
-def settlement_diagnostics(runtime: FppRuntime) -> dict[str, Any] | None:
+def settlement_diagnostics(
+    coordinator: SettlementCoordinator, client: FppClient
+) -> dict[str, Any]:
     """Whether settlement reads work, when they run next, and their last raw replies."""
-    coordinator = runtime.settlement
-    if coordinator is None:
-        return None
     return {
         "last_read_ok": coordinator.last_error is None,
         "last_error": coordinator.last_error,
         "update_interval_s": coordinator.update_interval.total_seconds()
         if coordinator.update_interval
         else None,
-        "last_replies": runtime.client.last_replies,
+        "last_replies": client.last_replies,
     }

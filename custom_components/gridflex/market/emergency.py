@@ -14,8 +14,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from ..const import DOMAIN
-from ..dispatch import DispatchRuntime
 from ..dispatch.records import LIVE_PHASES, Phase
+from ..dispatch.state import DispatchRuntime
 
 STORE_VERSION = 1
 

@@ -10,7 +10,7 @@ from homeassistant.helpers.selector import SelectOptionDict
 from ..api.fpp.products import KNOWN_PRODUCTS
 from ..api.market_gateway import MeterableUnit
 from ..const import CONF_GRANULARITY, CONF_MU_ID, CONF_PRODUCTS, DOMAIN, Granularity
-from ..runtime import MarketGatewayRuntime
+from .trading_flow import trading_flow
 
 _FPP_CODE = {
     mg: product.code
@@ -23,9 +23,9 @@ def market_gateway_units(hass: HomeAssistant) -> dict[str, MeterableUnit]:
     """Every MU of every loaded Market Gateway account, by id."""
     units: dict[str, MeterableUnit] = {}
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        runtime = getattr(entry, "runtime_data", None)
-        if isinstance(runtime, MarketGatewayRuntime) and runtime.coordinator.data:
-            units.update(runtime.coordinator.data.meterable_units)
+        flow = trading_flow(entry)
+        if flow is not None and flow.coordinator.data:
+            units.update(flow.coordinator.data.meterable_units)
     return units
 
 

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import (
-    HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-)
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -27,10 +22,12 @@ from ..api.market_gateway import (
     TradeResponseWindow,
 )
 from ..const import ATTR_CONFIG_ENTRY_ID, CONF_MU_ID, DOMAIN, EVENT_DISPATCH
-from ..dispatch import end_control_now
+from ..devices import subentry_of_device
 from ..dispatch.notify import instruction_summary
-from ..runtime import FppRuntime, GridFlexConfigEntry, MarketGatewayRuntime
+from ..dispatch.state import end_control_now
 from .emergency import async_save_emergency_stops
+from .settlement_flow import SettlementFlow, settlement_flow
+from .trading_flow import TradingFlow, trading_flow
 
 SERVICE_RESPOND = "respond_to_trade_opportunity"
 SERVICE_EMERGENCY_STOP = "emergency_stop"
@@ -83,18 +80,14 @@ def _failed(key: str, **placeholders: str) -> HomeAssistantError:
 # --- respond to a trade opportunity -------------------------------------------------------
 
 
-def _market_gateway_account(
-    hass: HomeAssistant, call: ServiceCall
-) -> MarketGatewayRuntime:
+def _market_gateway_account(hass: HomeAssistant, call: ServiceCall) -> TradingFlow:
     entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
-    found: list[MarketGatewayRuntime] = []
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        runtime = getattr(entry, "runtime_data", None)
-        if isinstance(runtime, MarketGatewayRuntime) and entry_id in (
-            None,
-            entry.entry_id,
-        ):
-            found.append(runtime)
+    found = [
+        flow
+        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+        if entry_id in (None, entry.entry_id)
+        and (flow := trading_flow(entry)) is not None
+    ]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -123,21 +116,20 @@ def _check_values(
     return utilisation, availability
 
 
-def _request_failed(
-    runtime: MarketGatewayRuntime, err: GridFlexApiError
-) -> HomeAssistantError:
+def _request_failed(flow: TradingFlow, err: GridFlexApiError) -> HomeAssistantError:
     """Say the request failed; a refused token also asks for a new one."""
     if isinstance(err, AuthError):
-        runtime.coordinator.config_entry.async_start_reauth(runtime.coordinator.hass)
+        flow.entry.async_start_reauth(flow.coordinator.hass)
     return _failed("market_gateway_request_failed", error=str(err))
 
 
-async def _async_respond(call: ServiceCall) -> ServiceResponse:
-    runtime = _market_gateway_account(call.hass, call)
-    client = runtime.client
+async def async_respond_to_trade_opportunity(call: ServiceCall) -> ServiceResponse:
+    """Send a trade response to Market Gateway, once the values are checked."""
+    flow = _market_gateway_account(call.hass, call)
+    client = flow.client
     opportunity_id = call.data[ATTR_OPPORTUNITY_ID].strip()
     mu_id = call.data[ATTR_MU_ID].strip()
-    known_units = runtime.coordinator.data.meterable_units
+    known_units = flow.coordinator.data.meterable_units
     if mu_id not in known_units:
         raise _invalid("unknown_market_mu", mu_id=mu_id)
     try:
@@ -145,7 +137,7 @@ async def _async_respond(call: ServiceCall) -> ServiceResponse:
     except NotAvailableError as err:
         raise _invalid("unknown_opportunity", opportunity_id=opportunity_id) from err
     except GridFlexApiError as err:
-        raise _request_failed(runtime, err) from err
+        raise _request_failed(flow, err) from err
     if not opportunity.is_open(dt_util.utcnow()):
         raise _invalid("opportunity_closed", opportunity_id=opportunity_id)
     utilisation, availability = _check_values(call, opportunity)
@@ -170,8 +162,8 @@ async def _async_respond(call: ServiceCall) -> ServiceResponse:
     except NotAvailableError as err:
         raise _invalid("unknown_opportunity", opportunity_id=opportunity_id) from err
     except GridFlexApiError as err:
-        raise _request_failed(runtime, err) from err
-    await runtime.coordinator.async_request_refresh()
+        raise _request_failed(flow, err) from err
+    await flow.coordinator.async_request_refresh()
     return {
         "trade_response_id": response.id,
         "status": response.status,
@@ -183,56 +175,47 @@ async def _async_respond(call: ServiceCall) -> ServiceResponse:
 # --- emergency stop -----------------------------------------------------------------------
 
 
-def _fpp_unit(
-    hass: HomeAssistant, call: ServiceCall
-) -> tuple[GridFlexConfigEntry, str]:
+def _fpp_unit(hass: HomeAssistant, call: ServiceCall) -> tuple[SettlementFlow, str]:
     """Return the loaded FPP account and MU id the call names (by device or by MU id)."""
-    units: list[tuple[GridFlexConfigEntry, str, str]] = []
+    units: list[tuple[SettlementFlow, str, str]] = []
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        if isinstance(getattr(entry, "runtime_data", None), FppRuntime):
+        if (flow := settlement_flow(entry)) is not None:
             units.extend(
-                (entry, sub.data[CONF_MU_ID], f"{entry.unique_id}_{sub.unique_id}")
+                (flow, sub.data[CONF_MU_ID], sub.subentry_id)
                 for sub in entry.subentries.values()
                 if CONF_MU_ID in sub.data
             )
     if device_id := call.data.get(ATTR_DEVICE_ID):
-        device = dr.async_get(hass).async_get(device_id)
-        identifiers = device.identifiers if device else set()
-        for entry, mu_id, identifier in units:
-            if (DOMAIN, identifier) in identifiers:
-                return entry, mu_id
+        for flow, mu_id, subentry_id in units:
+            if subentry_of_device(hass, flow.entry, device_id) == subentry_id:
+                return flow, mu_id
         raise _invalid("emergency_stop_unknown_device", device_id=device_id)
     if mu_id := call.data.get(ATTR_MU_ID, "").strip():
-        matches = [(entry, mu) for entry, mu, _ in units if mu == mu_id]
+        matches = [(flow, mu) for flow, mu, _ in units if mu == mu_id]
         if len(matches) == 1:
             return matches[0]
         raise _invalid("emergency_stop_unknown_mu", mu_id=mu_id)
     raise _invalid("emergency_stop_target_required")
 
 
-async def _async_emergency_stop(call: ServiceCall) -> ServiceResponse:
+async def async_emergency_stop(call: ServiceCall) -> ServiceResponse:
+    """Give an MU's devices back at once, then tell FPP the participant abandons delivery."""
     hass = call.hass
     reason = call.data[ATTR_REASON].strip()
     if not reason or len(reason) > MAX_REASON_LENGTH:
         raise _invalid("emergency_stop_reason", limit=str(MAX_REASON_LENGTH))
-    entry, mu_id = _fpp_unit(hass, call)
-    runtime = entry.runtime_data
-    if not isinstance(
-        runtime, FppRuntime
-    ):  # pragma: no cover - _fpp_unit finds FPP only
-        raise TypeError(entry.entry_id)
+    flow, mu_id = _fpp_unit(hass, call)
+    dispatch = flow.dispatch
     now = dt_util.utcnow()
     # Devices first: the home's safety must not wait for FPP's reply.
-    active = end_control_now(runtime.dispatch, mu_id) if runtime.dispatch else []
-    if runtime.dispatch is not None:
-        await async_save_emergency_stops(hass, runtime.dispatch)
-    device_id = runtime.dispatch.notifier.device_id(mu_id) if runtime.dispatch else None
+    active = end_control_now(dispatch, mu_id)
+    await async_save_emergency_stops(hass, dispatch)
     base: dict[str, Any] = {
         "type": "ended",
         "reason": "emergency_stop",
         "emergency_stop_reason": reason,
-        "config_entry_id": entry.entry_id,
-        "device_id": device_id,
+        "config_entry_id": flow.entry.entry_id,
+        "device_id": dispatch.notifier.device_id(mu_id),
     }
     for record in active:
         hass.bus.async_fire(
@@ -248,7 +231,7 @@ async def _async_emergency_stop(call: ServiceCall) -> ServiceResponse:
             EVENT_DISPATCH, {"meterable_unit_id": mu_id, "instruction_id": None, **base}
         )
     try:
-        await runtime.client.async_emergency_stop(mu_id, now, reason)
+        await flow.client.async_emergency_stop(mu_id, now, reason)
     except GridFlexApiError as err:
         raise _failed("emergency_stop_not_sent", mu_id=mu_id, error=str(err)) from err
     return {
@@ -256,21 +239,3 @@ async def _async_emergency_stop(call: ServiceCall) -> ServiceResponse:
         "sent_at": now.isoformat(),
         "instructions": [record.id for record in active],
     }
-
-
-def async_setup_market_services(hass: HomeAssistant) -> None:
-    """Register the market actions (once, for every account)."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_RESPOND,
-        _async_respond,
-        schema=RESPOND_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_EMERGENCY_STOP,
-        _async_emergency_stop,
-        schema=STOP_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -21,7 +22,6 @@ from ..api.errors import AuthError, GridFlexApiError, RateLimitedError
 from ..api.fpp import FppClient
 from ..api.fpp.settlement import EventPerformance, Invoice
 from ..const import CONF_MU_ID, DOMAIN, EVENT_DISPATCH, LOGGER, SUBENTRY_METERABLE_UNIT
-from ..runtime import GridFlexConfigEntry
 
 DAILY = dt.timedelta(days=1)
 AFTER_INSTRUCTION = dt.timedelta(hours=1)
@@ -80,10 +80,10 @@ def _month_start(day: dt.date, back: int) -> dt.date:
 class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
     """Reads one FPP account's performance and invoices."""
 
-    config_entry: GridFlexConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: GridFlexConfigEntry, client: FppClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: FppClient
     ) -> None:
         """Read daily; sooner after an instruction ends."""
         super().__init__(

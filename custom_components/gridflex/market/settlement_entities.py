@@ -11,14 +11,13 @@ from homeassistant.components.sensor import (
     SensorEntity,
     SensorEntityDescription,
 )
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import PERCENTAGE, UnitOfEnergy
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..api.fpp.settlement import EventPerformance, Invoice
 from ..const import CONF_MU_ID, SUBENTRY_METERABLE_UNIT
 from ..entity import GridFlexEntity
-from ..runtime import GridFlexConfigEntry
 from .settlement import SettlementCoordinator, SettlementData
 
 
@@ -93,7 +92,7 @@ class PerformanceSensor(
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         coordinator: SettlementCoordinator,
         subentry: ConfigSubentry,
         description: PerformanceDescription,
@@ -144,7 +143,7 @@ class InvoiceSensor(
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         coordinator: SettlementCoordinator,
         description: InvoiceDescription,
     ) -> None:
@@ -179,7 +178,7 @@ class InvoiceSensor(
 
 
 def settlement_sensors(
-    entry: GridFlexConfigEntry, coordinator: SettlementCoordinator
+    entry: ConfigEntry, coordinator: SettlementCoordinator
 ) -> dict[str | None, list[Any]]:
     """Return the settlement sensors, grouped by MU sub-entry id (None: the account's)."""
     grouped: dict[str | None, list[Any]] = {

@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import UnitOfPower
 from homeassistant.core import callback
 from homeassistant.helpers.event import async_track_utc_time_change
@@ -22,7 +23,6 @@ from homeassistant.util import dt as dt_util
 from ..api.market_gateway import DeliveryPeriod, TradeAward
 from ..api.uk_time import UK
 from ..entity import GridFlexEntity
-from ..runtime import GridFlexConfigEntry
 from .coordinator import MarketData, MarketGatewayCoordinator
 
 PRICE_PER_MWH = "GBP/MWh"
@@ -143,7 +143,7 @@ class MarketEntity(CoordinatorEntity[MarketGatewayCoordinator], GridFlexEntity):
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         coordinator: MarketGatewayCoordinator,
         key: str,
         mu_id: str | None = None,
@@ -167,7 +167,7 @@ class AccountSensor(MarketEntity, SensorEntity):
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         coordinator: MarketGatewayCoordinator,
         description: AccountSensorDescription,
     ) -> None:
@@ -193,7 +193,7 @@ class AwardSensor(MarketEntity, SensorEntity):
 
     def __init__(
         self,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         coordinator: MarketGatewayCoordinator,
         key: str,
         mu_id: str,
@@ -294,20 +294,11 @@ class BaselineSensor(MarketEntity, SensorEntity):
         }
 
 
-def market_gateway_entities(
-    entry: GridFlexConfigEntry, coordinator: MarketGatewayCoordinator, platform: str
-) -> list[Any]:
-    """Return the entities of a Market Gateway account on one platform."""
-    from .calendars import TradeAwardCalendar, TradeOpportunityCalendar
-
-    if platform == "calendar":
-        return [
-            TradeOpportunityCalendar(entry, coordinator, "trade_opportunities"),
-            TradeAwardCalendar(entry, coordinator, "trade_awards"),
-        ]
-    if platform != "sensor":
-        return []
-    entities: list[Any] = [
+def trading_sensors(
+    entry: ConfigEntry, coordinator: MarketGatewayCoordinator
+) -> list[SensorEntity]:
+    """Return a Market Gateway account's sensors: the account's, then each MU's."""
+    entities: list[SensorEntity] = [
         AccountSensor(entry, coordinator, d) for d in ACCOUNT_SENSORS
     ]
     for mu_id in coordinator.data.meterable_units:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import datetime as dt
 from typing import Any
 
-from ..runtime import FppRuntime, GridFlexConfigEntry
+from .manager import MeterableUnitReadings
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -14,15 +15,12 @@ def _iso(epoch: float | None) -> str | None:
     )
 
 
-def readings_diagnostics(entry: GridFlexConfigEntry) -> dict[str, Any]:
+def readings_diagnostics(units: Iterable[MeterableUnitReadings]) -> dict[str, Any]:
     """Queue sizes, parked batches with FPP's message, partial minutes, per MU."""
-    runtime = entry.runtime_data
-    if not isinstance(runtime, FppRuntime) or runtime.readings is None:
-        return {}
-    units: dict[str, Any] = {}
-    for unit in runtime.readings.units.values():
+    by_mu: dict[str, Any] = {}
+    for unit in units:
         queue = unit.queue
-        units[unit.config.mu_id] = {
+        by_mu[unit.config.mu_id] = {
             "power_sensor": unit.config.power_sensor,
             "energy_sensor": unit.config.energy_sensor,
             "send_power": unit.config.send_power,
@@ -50,4 +48,4 @@ def readings_diagnostics(entry: GridFlexConfigEntry) -> dict[str, Any]:
             ],
             "partial_minutes": list(unit.timeline.partial_minutes),
         }
-    return {"meterable_units": units}
+    return {"meterable_units": by_mu}

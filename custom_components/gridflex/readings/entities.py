@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import datetime as dt
 from typing import Any
 
@@ -14,11 +15,11 @@ from homeassistant.components.sensor import (
     SensorEntity,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.const import EntityCategory, Platform
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity
 
 from ..entity import GridFlexEntity
-from ..runtime import FppRuntime, GridFlexConfigEntry
 from .manager import MeterableUnitReadings
 from .queue import UploadResult
 
@@ -35,7 +36,12 @@ class ReadingsEntity(GridFlexEntity):
 
     async def async_added_to_hass(self) -> None:
         """Follow the manager's changes."""
-        self.async_on_remove(self.unit.async_add_listener(self.async_write_ha_state))
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, self.unit.signal, self.async_write_ha_state
+            )
+        )
 
 
 class LastReadingSentSensor(ReadingsEntity, SensorEntity):
@@ -105,34 +111,21 @@ class ReadingsProblemBinarySensor(ReadingsEntity, BinarySensorEntity):
         }
 
 
-def _units(entry: GridFlexConfigEntry) -> list[MeterableUnitReadings]:
-    runtime = entry.runtime_data
-    if not isinstance(runtime, FppRuntime) or runtime.readings is None:
-        return []
-    return list(runtime.readings.units.values())
-
-
-def async_add_readings_sensors(
-    entry: GridFlexConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
-) -> None:
-    """Add the readings sensors of each MU, on its sub-entry."""
-    for unit in _units(entry):
-        async_add_entities(
-            [
+def readings_entities(
+    units: Iterable[MeterableUnitReadings], platform: Platform
+) -> dict[str | None, list[Entity]]:
+    """Return each MU's readings entities of ``platform``, keyed by its sub-entry."""
+    by_subentry: dict[str | None, list[Entity]] = {}
+    for unit in units:
+        if platform is Platform.SENSOR:
+            entities: list[Entity] = [
                 LastReadingSentSensor(unit, "readings_last_sent"),
                 ReadingsQueuedSensor(unit, "readings_queued"),
                 LastUploadResultSensor(unit, "readings_last_upload"),
-            ],
-            config_subentry_id=unit.subentry.subentry_id,
-        )
-
-
-def async_add_readings_binary_sensors(
-    entry: GridFlexConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
-) -> None:
-    """Add the readings problem sensor of each MU, on its sub-entry."""
-    for unit in _units(entry):
-        async_add_entities(
-            [ReadingsProblemBinarySensor(unit, "readings_healthy")],
-            config_subentry_id=unit.subentry.subentry_id,
-        )
+            ]
+        elif platform is Platform.BINARY_SENSOR:
+            entities = [ReadingsProblemBinarySensor(unit, "readings_healthy")]
+        else:
+            continue
+        by_subentry[unit.subentry.subentry_id] = entities
+    return by_subentry

@@ -10,12 +10,12 @@ recorder, from the last boundary saved with the queue.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 import datetime as dt
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_state_report_event,
@@ -26,7 +26,6 @@ from homeassistant.util import dt as dt_util
 
 from ..api.fpp import FppClient
 from ..const import DOMAIN
-from ..runtime import GridFlexConfigEntry
 from .compute import HALF_HOUR, MINUTE, Sample, ceil_to, floor_to
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
 from .samples import (
@@ -50,7 +49,7 @@ class MeterableUnitReadings:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         subentry: ConfigSubentry,
         client: FppClient,
     ) -> None:
@@ -71,7 +70,6 @@ class MeterableUnitReadings:
         self.energy_queued_since: float | None = None
         self._lock = asyncio.Lock()
         self._unsubs: list[CALLBACK_TYPE] = []
-        self._listeners: list[Callable[[], None]] = []
         self.uploader = ReadingsUploader(
             hass,
             entry,
@@ -210,14 +208,12 @@ class MeterableUnitReadings:
             or now - since <= STALE_AFTER
         )
 
-    @callback
-    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
-        """Call ``listener`` whenever the queue or the upload result changes."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+    @property
+    def signal(self) -> str:
+        """Dispatcher signal sent whenever the queue or the upload result changes."""
+        return f"{DOMAIN}_readings_changed_{self.subentry.subentry_id}"
 
     @callback
     def notify(self) -> None:
         """Tell the entities something changed."""
-        for listener in list(self._listeners):
-            listener()
+        async_dispatcher_send(self.hass, self.signal)

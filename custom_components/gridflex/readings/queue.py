@@ -170,18 +170,6 @@ class ReadingsQueue:
         for when, value in readings:
             target[when] = round(value, DECIMALS) + 0.0
 
-    async def async_enqueue(
-        self,
-        kind: ReadingKind,
-        readings: Iterable[tuple[int, float]],
-        state: dict[str, Any] | None = None,
-    ) -> None:
-        """Add readings and save them (with the flow's state) before any upload."""
-        self.add(kind, readings)
-        if state is not None:
-            self.state = state
-        await self._store.async_save(self.as_dict())
-
     def delay_save_state(self, state: dict[str, Any]) -> None:
         """Save the flow's state soon; for changes that queue nothing."""
         self.state = state

@@ -1,23 +1,19 @@
-"""The ``gridflex.resubmit_readings`` action: recompute a window from the recorder and resend it."""
+"""The ``gridflex.resubmit_readings`` action (registered by the root services.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import (
-    HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-)
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from ..const import DOMAIN
-from ..runtime import FppRuntime
+from ..devices import subentry_of_device
+from . import ReadingsRuntime
 from .manager import MeterableUnitReadings
 from .samples import oldest_recorded, recorder_keep_days
 
@@ -48,24 +44,20 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
 def _loaded_units(hass: HomeAssistant) -> list[MeterableUnitReadings]:
     units: list[MeterableUnitReadings] = []
     for entry in hass.config_entries.async_entries(DOMAIN):
-        runtime = getattr(entry, "runtime_data", None)
-        if (
-            entry.state is ConfigEntryState.LOADED
-            and isinstance(runtime, FppRuntime)
-            and runtime.readings is not None
-        ):
-            units.extend(runtime.readings.units.values())
+        if entry.state is not ConfigEntryState.LOADED:
+            continue
+        if (readings := entry.runtime_data.flow(ReadingsRuntime)) is not None:
+            units.extend(readings.units.values())
     return units
 
 
 def _find_unit(hass: HomeAssistant, call: ServiceCall) -> MeterableUnitReadings:
     units = _loaded_units(hass)
     if device_id := call.data.get(ATTR_DEVICE_ID):
-        device = dr.async_get(hass).async_get(device_id)
-        identifiers = device.identifiers if device else set()
         for unit in units:
-            own = (DOMAIN, f"{unit.entry.unique_id}_{unit.subentry.unique_id}")
-            if own in identifiers:
+            if subentry_of_device(hass, unit.entry, device_id) == (
+                unit.subentry.subentry_id
+            ):
                 return unit
         raise _invalid("resubmit_unknown_device", device_id=device_id)
     if mu_id := call.data.get(ATTR_MU_ID):
@@ -82,7 +74,8 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return dt_util.as_utc(moment)
 
 
-async def _async_resubmit(call: ServiceCall) -> ServiceResponse:
+async def async_resubmit_readings(call: ServiceCall) -> ServiceResponse:
+    """Recompute a window of one MU's readings from the recorder and queue them again."""
     hass = call.hass
     unit = _find_unit(hass, call)
     start = _as_utc(call.data[ATTR_START])
@@ -103,14 +96,3 @@ async def _async_resubmit(call: ServiceCall) -> ServiceResponse:
         )
     queued = await unit.async_resubmit(start, end)
     return {"mu_id": unit.config.mu_id, "queued": queued}
-
-
-def async_setup_readings_services(hass: HomeAssistant) -> None:
-    """Register the readings actions (once, for every account)."""
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_RESUBMIT_READINGS,
-        _async_resubmit,
-        schema=RESUBMIT_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 import datetime as dt
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
 from ..const import DOMAIN, LOGGER
-from ..runtime import GridFlexConfigEntry
 from .queue import ReadingsQueue, UploadResult, retry_delay
 
 
@@ -20,7 +20,7 @@ class ReadingsUploader:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: GridFlexConfigEntry,
+        entry: ConfigEntry,
         queue: ReadingsQueue,
         issue_id: str,
         notify: Callable[[], None],

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from ..http import BearerJsonClient
+from ..utc import utc_z
 from .readings import (
     ENERGY_PATH,
     POWER_PATH,
@@ -33,13 +34,6 @@ from .settlement import (
 DEFAULT_FPP_BASE_URL = "https://flexiblepowerportal.co.uk/api/participant"
 
 
-def _utc_iso(moment: dt.datetime) -> str:
-    """Format an aware datetime as UTC ISO-8601 with a ``Z``."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
 @dataclass(slots=True)
 class FppClient(BearerJsonClient):
     """Talks to one FPP participant account with its API token."""
@@ -54,7 +48,10 @@ class FppClient(BearerJsonClient):
         await self._request(
             "GET",
             "utilisation-events",
-            params={"from": _utc_iso(now - dt.timedelta(days=1)), "to": _utc_iso(now)},
+            params={
+                "from": utc_z(now - dt.timedelta(days=1), "auto"),
+                "to": utc_z(now, "auto"),
+            },
         )
 
     async def async_put_power_readings(

@@ -9,10 +9,12 @@ at most :data:`MAX_READINGS_PER_REQUEST` readings per request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 import datetime as dt
 from typing import Any
+
+from ..utc import utc_z
 
 POWER_PATH = "readings"
 ENERGY_PATH = "readings/energy"
@@ -42,17 +44,12 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
 
 
-def utc_z(moment: dt.datetime) -> str:
-    """Format an aware datetime as UTC ISO-8601 seconds with a ``Z``."""
-    return _as_utc(moment).isoformat(timespec="seconds")[:19] + "Z"
-
-
 def _stamp(moment: dt.datetime, minutes: int) -> str:
     """Format a period end, refusing one that is not on a ``minutes`` boundary."""
     utc = _as_utc(moment)
     if utc.second or utc.microsecond or utc.minute % minutes:
         raise ValueError(f"{utc_z(utc)} is not on a {minutes}-minute boundary")
-    return utc.isoformat()[:19] + "Z"
+    return utc_z(utc)
 
 
 def power_body(mu_id: str, readings: Sequence[PowerReading]) -> dict[str, Any]:
@@ -92,22 +89,6 @@ def _check_size(readings: Sequence[object]) -> None:
         raise ValueError(
             f"{len(readings)} readings; at most {MAX_READINGS_PER_REQUEST} per request"
         )
-
-
-def batched[T](
-    items: Iterable[T], size: int = MAX_READINGS_PER_REQUEST
-) -> Iterator[list[T]]:
-    """Split readings into request-sized lists, keeping their order."""
-    if not 1 <= size <= MAX_READINGS_PER_REQUEST:
-        raise ValueError(f"batch size must be 1..{MAX_READINGS_PER_REQUEST}")
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def accepted_count(reply: Any, sent: int) -> int:

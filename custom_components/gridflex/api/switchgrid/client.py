@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ContractError
 from ..http import BearerJsonClient, request_json
-from .asks import as_text, parse_ask, parse_ask_page, parse_datetime
+from .asks import parse_ask, parse_ask_page
 from .enedis import (
     C68_ASYNC,
     LOADCURVE,
@@ -18,6 +18,7 @@ from .enedis import (
     parse_search_results,
     parse_series,
 )
+from .fields import as_text, parse_datetime
 from .grdf import is_record_list, parse_grdf_records
 from .models import (
     Ask,

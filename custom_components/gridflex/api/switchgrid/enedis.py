@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import ContractError
-from .asks import as_float, as_text, delivery_point_id, parse_datetime
+from .fields import as_float, as_text, delivery_point_id, parse_datetime
 from .models import ContractData, EnedisContract, MeterSeries, Order, OrderRequest
 
 LOADCURVE = "LOADCURVE"

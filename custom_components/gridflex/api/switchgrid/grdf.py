@@ -7,10 +7,8 @@ import datetime as dt
 from typing import Any
 
 from ..errors import ContractError
-from .asks import as_float, as_text, delivery_point_id, parse_datetime
+from .fields import as_float, as_text, delivery_point_id, parse_datetime
 from .models import GasDayRecord, GrdfReply, RestitutionError
-
-GRDF_REQUEST_TYPE = "GRDF_DONNEES_INFORMATIVES"
 
 
 def _record_dicts(body: Any) -> Iterator[dict[str, Any]]:

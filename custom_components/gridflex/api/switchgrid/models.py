@@ -33,17 +33,6 @@ FINAL_ASK_STATUSES = frozenset(
 )
 
 
-class OrderStatus(StrEnum):
-    """Known states of an order."""
-
-    CREATED = "CREATED"
-    PENDING_ADDRESS_CHECK = "PENDING_ADDRESS_CHECK"
-    ADDRESS_CHECK_FAILED = "ADDRESS_CHECK_FAILED"
-    PENDING_REQUESTS = "PENDING_REQUESTS"
-    SOME_REQUESTS_FAILED = "SOME_REQUESTS_FAILED"
-    SUCCESS = "SUCCESS"
-
-
 class RequestStatus(StrEnum):
     """Known states of one request inside an order."""
 
@@ -166,10 +155,6 @@ class Order:
     id: str
     status: str
     requests: tuple[OrderRequest, ...]
-
-    def request_of_type(self, request_type: str) -> OrderRequest | None:
-        """Return the first request of this type, if any."""
-        return next((r for r in self.requests if r.type == request_type), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from .models import (
 )
 from .parser import (
     decode_json,
+    extra_fields,
     parse_instruction,
     parse_legacy_start,
     parse_legacy_stop,
@@ -41,6 +42,7 @@ __all__ = [
     "Status",
     "V2Body",
     "decode_json",
+    "extra_fields",
     "parse_instruction",
     "parse_legacy_start",
     "parse_legacy_stop",

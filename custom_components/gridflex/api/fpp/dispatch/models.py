@@ -15,6 +15,11 @@ from typing import Any
 MAX_ID_LENGTH = 128
 MAX_BODY_BYTES = 65_536
 MAX_BATCH = 100
+# Unknown fields are kept with the instruction (event data, diagnostics), up to this size.
+MAX_EXTRA_BYTES = 4_096
+# Times a DSO could mean: none before this, none more than MAX_AHEAD after the request.
+EARLIEST_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+MAX_AHEAD = dt.timedelta(days=366)
 
 
 class Status(StrEnum):
@@ -78,10 +83,6 @@ class Instruction:
     def meterable_unit_ids(self) -> tuple[str, ...]:
         """The MU ids in the order FPP listed them."""
         return tuple(unit.id for unit in self.meterable_units)
-
-    def same_content(self, other: Instruction) -> bool:
-        """Tell whether ``other`` says exactly the same thing, however it was written."""
-        return self == other
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,10 @@ import math
 from typing import Any
 
 from .models import (
+    EARLIEST_TIME,
+    MAX_AHEAD,
     MAX_BATCH,
+    MAX_EXTRA_BYTES,
     MAX_ID_LENGTH,
     BatchItem,
     BatchTooLargeError,
@@ -227,16 +230,46 @@ def _meterable_units(
     return tuple(units)
 
 
-def _check_order(start: dt.datetime | None, end: dt.datetime | None) -> None:
+def _check_order(
+    start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime | None
+) -> None:
     if start is not None and end is not None and end <= start:
         raise Invalid("end: must be after start")
+    for name, moment in (("start", start), ("end", end)):
+        _check_window(name, moment, now)
+
+
+def _check_window(
+    name: str, moment: dt.datetime | None, now: dt.datetime | None
+) -> None:
+    if moment is None:
+        return
+    if moment < EARLIEST_TIME:
+        raise Invalid(f"{name}: before {EARLIEST_TIME:%Y}, not a time a DSO could mean")
+    if now is not None and moment > now + MAX_AHEAD:
+        raise Invalid(f"{name}: more than {MAX_AHEAD.days} days ahead")
 
 
 def _extra(body: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if key not in known}
+    extra = {key: value for key, value in body.items() if key not in known}
+    if extra:
+        size = len(
+            json.dumps(extra, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        )
+        if size > MAX_EXTRA_BYTES:
+            raise Invalid(
+                f"body: unknown fields take {size} bytes, at most {MAX_EXTRA_BYTES} are kept"
+            )
+    return extra
 
 
-def parse_instruction(body: Any) -> Instruction:
+def extra_fields(raw: Mapping[str, Any], *, legacy: bool) -> dict[str, Any]:
+    """Return the unknown fields of a body (the raw body is stored, not its parts twice)."""
+    known = LEGACY_START_KNOWN if legacy else V2_KNOWN
+    return {key: value for key, value in raw.items() if key not in known}
+
+
+def parse_instruction(body: Any, now: dt.datetime | None = None) -> Instruction:
     """One v2 instruction object; a cancel needs only its id and ``status: cancelled``."""
     if not isinstance(body, dict):
         raise Invalid("body: must be a JSON object (or an array of them)")
@@ -250,7 +283,7 @@ def parse_instruction(body: Any) -> Instruction:
         units = _meterable_units(body, required=instructed)
         start = _time_field(body, START_ALIASES, required=instructed)
         end = _time_field(body, END_ALIASES, required=instructed)
-        _check_order(start, end)
+        _check_order(start, end, now)
         return Instruction(
             id=instruction_id,
             status=status,
@@ -269,25 +302,25 @@ def parse_instruction(body: Any) -> Instruction:
         raise
 
 
-def _batch_item(body: Any) -> BatchItem:
+def _batch_item(body: Any, now: dt.datetime | None) -> BatchItem:
     try:
-        return parse_instruction(body)
+        return parse_instruction(body, now)
     except Invalid as err:
         return RejectedItem(err.instruction_id, err.detail)
 
 
-def parse_v2(body: Any) -> V2Body:
+def parse_v2(body: Any, now: dt.datetime | None = None) -> V2Body:
     """Read a ``v2/dispatch`` body (decoded JSON): one instruction, or a batch of 1–100."""
     if isinstance(body, list):
         if not body:
             raise Invalid("body: an empty batch, send 1 to 100 instructions")
         if len(body) > MAX_BATCH:
             raise BatchTooLargeError(len(body))
-        return V2Body(tuple(_batch_item(item) for item in body), is_batch=True)
-    return V2Body((parse_instruction(body),), is_batch=False)
+        return V2Body(tuple(_batch_item(item, now) for item in body), is_batch=True)
+    return V2Body((parse_instruction(body, now),), is_batch=False)
 
 
-def parse_legacy_start(body: Any) -> LegacyStart:
+def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart:
     """Read a ``v1/dispatch/start`` body: ``meterable_unit_id`` and ``start`` needed, ``end`` optional."""
     if not isinstance(body, dict):
         raise Invalid("body: must be a JSON object")
@@ -298,7 +331,7 @@ def parse_legacy_start(body: Any) -> LegacyStart:
     if start is _ABSENT:
         raise Invalid("start: required")
     end = _time_field(body, END_ALIASES, required=False)
-    _check_order(start, end)
+    _check_order(start, end, now)
     return LegacyStart(
         meterable_unit_id=unit_id,
         start=start,
@@ -312,7 +345,7 @@ def parse_legacy_start(body: Any) -> LegacyStart:
     )
 
 
-def parse_legacy_stop(body: Any) -> LegacyStop:
+def parse_legacy_stop(body: Any, now: dt.datetime | None = None) -> LegacyStop:
     """Read a ``v1/dispatch/stop`` body: ``meterable_unit_id`` needed, ``stop`` time optional (now)."""
     if not isinstance(body, dict):
         raise Invalid("body: must be a JSON object")
@@ -320,4 +353,5 @@ def parse_legacy_stop(body: Any) -> LegacyStop:
         raise Invalid("meterable_unit_id: required")
     unit_id = _identifier(body["meterable_unit_id"], "meterable_unit_id")
     stop = _time_field(body, ("stop",), required=False)
+    _check_window("stop", stop, now)
     return LegacyStop(unit_id, stop, _extra(body, LEGACY_STOP_KNOWN), body)

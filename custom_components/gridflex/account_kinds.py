@@ -1,0 +1,102 @@
+"""One setup function per account kind: its client, then the flows it runs (accounts.py: which account an entry is)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+
+from .api.errors import AuthError, GridFlexApiError
+from .clients import fpp_client, market_gateway_client, switchgrid_client
+from .const import DOMAIN, LOGGER, AccountKind
+from .consumption.flow import async_setup_consumption
+from .dispatch.flow import async_setup_dispatch
+from .market.settlement_flow import async_setup_settlement
+from .market.trading_flow import async_setup_trading
+from .readings import async_setup_readings
+from .runtime import GridFlexConfigEntry, GridFlexRuntime
+
+
+async def async_setup_fpp_account(
+    hass: HomeAssistant, entry: GridFlexConfigEntry
+) -> GridFlexRuntime:
+    """Flexible Power Portal: dispatch in, readings out, settlement data and emergency stop."""
+    client = fpp_client(hass, entry.data)
+    # The dispatch endpoint must listen even while FPP's outbound API is down or the
+    # token is stale: a refused token starts reauth, an outage is retried by the readings queue.
+    try:
+        await client.async_validate_token()
+    except AuthError:
+        entry.async_start_reauth(hass)
+    except GridFlexApiError as err:
+        LOGGER.warning(
+            "FPP is not reachable at setup (%s); readings will be retried", err
+        )
+    dispatch = await async_setup_dispatch(hass, entry)
+    readings = await async_setup_readings(hass, entry, client)
+    settlement = await async_setup_settlement(hass, entry, client, dispatch.runtime)
+    return GridFlexRuntime(
+        client=client,
+        client_diagnostics={"fpp": {"base_url": client.base_url}},
+        flows=(dispatch, readings, settlement),
+    )
+
+
+async def async_setup_switchgrid_account(
+    hass: HomeAssistant, entry: GridFlexConfigEntry
+) -> GridFlexRuntime:
+    """Switchgrid: consents, consumption statistics and demand-response events."""
+    client = switchgrid_client(hass, entry.data)
+    try:
+        await client.async_validate_token()
+    except AuthError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
+        ) from err
+    except GridFlexApiError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="switchgrid_unreachable",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    consumption = await async_setup_consumption(hass, entry, client)
+    return GridFlexRuntime(
+        client=client,
+        client_diagnostics={
+            "switchgrid": {
+                "base_url": client.base_url,
+                "events_url": client.events_url,
+                "test_mode": client.test_mode,
+            }
+        },
+        flows=(consumption,),
+    )
+
+
+async def async_setup_market_gateway_account(
+    hass: HomeAssistant, entry: GridFlexConfigEntry
+) -> GridFlexRuntime:
+    """Market Gateway: trade opportunities, awards and baselines (the first read checks the token)."""
+    client = market_gateway_client(hass, entry.data)
+    trading = await async_setup_trading(hass, entry, client)
+    return GridFlexRuntime(
+        client=client,
+        client_diagnostics={
+            "market_gateway": {
+                "base_url": client.base_url,
+                "use_api_key_header": client.use_api_key_header,
+            }
+        },
+        flows=(trading,),
+    )
+
+
+ACCOUNT_SETUP: Mapping[
+    AccountKind,
+    Callable[[HomeAssistant, GridFlexConfigEntry], Awaitable[GridFlexRuntime]],
+] = {
+    AccountKind.FPP: async_setup_fpp_account,
+    AccountKind.SWITCHGRID: async_setup_switchgrid_account,
+    AccountKind.MARKET_GATEWAY: async_setup_market_gateway_account,
+}

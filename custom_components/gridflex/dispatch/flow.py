@@ -1,0 +1,177 @@
+"""The dispatch flow of an FPP account: set up, start answering FPP, show, unload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+import datetime as dt
+from typing import Any
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.event import async_track_time_interval
+
+from ..const import (
+    CONF_CONTROLLED_ENTITIES,
+    CONF_ENDPOINT_ID,
+    CONF_MU_ID,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    SUBENTRY_METERABLE_UNIT,
+)
+from .calendar_entity import DispatchCalendar
+from .control import DeviceControl
+from .diagnostics import dispatch_diagnostics
+from .endpoint import ENDPOINTS, DispatchView, async_handle
+from .entities import dispatch_entities_by_subentry
+from .lifecycle import Lifecycle
+from .notify import DispatchNotifier
+from .persistence import DispatchStore, store_key
+from .saved_state import async_load_saved, control_key, report_losses
+from .state import KEEP_UNKNOWN_MUS, DispatchRuntime, SavingHooks
+
+PRUNE_INTERVAL = dt.timedelta(hours=6)
+
+
+@dataclass(slots=True)
+class DispatchFlow:
+    """Dispatch of one FPP account, as its entry's runtime sees it."""
+
+    runtime: DispatchRuntime
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+    _started: bool = False
+
+    def entities(self, platform: Platform) -> Mapping[str | None, Sequence[Entity]]:
+        """Return the MU entities by sub-entry, the calendar on the account."""
+        if platform is Platform.CALENDAR:
+            return {None: [DispatchCalendar(self.runtime.entry, self.runtime)]}
+        return dispatch_entities_by_subentry(self.runtime, platform)
+
+    def diagnostics(self) -> Mapping[str, Any]:
+        """Return the dispatch section of the account's diagnostics."""
+        return {"dispatch": dispatch_diagnostics(self.runtime)}
+
+    @callback
+    def async_start(self) -> None:
+        """Resume saved instructions (entities exist now) and start answering FPP."""
+        runtime = self.runtime
+        hass, entry = runtime.hass, runtime.entry
+        runtime.lifecycle.restore(runtime.saved_records)
+        runtime.saved_records = []
+        runtime.update_repair_issue()
+
+        @callback
+        def _prune(_now: dt.datetime) -> None:
+            runtime.lifecycle.prune()
+
+        self.cleanups.append(
+            async_track_time_interval(
+                hass, _prune, PRUNE_INTERVAL, name=f"{DOMAIN} dispatch history prune"
+            )
+        )
+
+        endpoints = hass.data.get(ENDPOINTS)
+        if endpoints is None:
+            endpoints = hass.data[ENDPOINTS] = {}
+            hass.http.register_view(DispatchView())
+        endpoints[entry.data[CONF_ENDPOINT_ID]] = runtime
+
+        async def _webhook(hass: HomeAssistant, webhook_id: str, request: Any) -> Any:
+            return await async_handle(runtime, request, None)
+
+        webhook.async_register(
+            hass,
+            DOMAIN,
+            f"GridFlex dispatch ({entry.title})",
+            entry.data[CONF_WEBHOOK_ID],
+            _webhook,
+            local_only=False,
+            allowed_methods=("PUT", "POST"),
+        )
+        self._started = True
+
+    async def async_unload(self) -> None:
+        """Stop answering FPP, stop timers and control, and save the instructions."""
+        runtime = self.runtime
+        if self._started:
+            hass, entry = runtime.hass, runtime.entry
+            endpoints = hass.data.get(ENDPOINTS, {})
+            endpoint_id = entry.data[CONF_ENDPOINT_ID]
+            if endpoints.get(endpoint_id) is runtime:
+                del endpoints[endpoint_id]
+            webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+            runtime.lifecycle.shutdown()
+            runtime.notifier.shutdown()
+            runtime.control.shutdown()
+            await runtime.store.async_close()
+            await runtime.control_store.async_close()
+        while self.cleanups:
+            self.cleanups.pop()()
+
+
+def configured_meterable_units(entry: ConfigEntry) -> dict[str, ConfigSubentry]:
+    """Return the account's MU sub-entries by MU id."""
+    return {
+        sub.data[CONF_MU_ID]: sub
+        for sub in entry.subentries.values()
+        if sub.subentry_type == SUBENTRY_METERABLE_UNIT
+    }
+
+
+async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> DispatchFlow:
+    """Load this account's instructions; :meth:`DispatchFlow.async_start` opens the endpoint."""
+    units = configured_meterable_units(entry)
+    notifier = DispatchNotifier(hass, entry, units)
+    runtime: DispatchRuntime
+
+    def _snapshot() -> dict[str, Any]:
+        return runtime.snapshot(for_store=True)
+
+    def _control_snapshot() -> dict[str, Any]:
+        return runtime.control_snapshot()
+
+    store = DispatchStore(hass, store_key(entry.entry_id), entry.title, _snapshot)
+    control_store = DispatchStore(
+        hass, control_key(entry.entry_id), entry.title, _control_snapshot
+    )
+    lifecycle = Lifecycle(hass, SavingHooks(notifier, store))
+    notifier.replies_pending = lambda: store.unsaved
+    runtime = DispatchRuntime(
+        hass, entry, units, notifier, lifecycle, store, control_store
+    )
+    saved = await async_load_saved(store.store, control_store.store)
+    runtime.control = DeviceControl(
+        hass, units, saved.control, runtime.control_changed, control_store.async_durable
+    )
+    lifecycle.legacy_limit = lambda mu: runtime.control.policy.limits[mu].max_duration
+    runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
+    runtime.saved_records = saved.records
+    report_losses(
+        hass,
+        entry.entry_id,
+        entry.title,
+        saved,
+        sorted(
+            {
+                e
+                for sub in units.values()
+                for e in sub.data.get(CONF_CONTROLLED_ENTITIES) or []
+            }
+        ),
+    )
+    had_instructions = bool(saved.records)
+
+    @callback
+    def _follow() -> None:
+        nonlocal had_instructions
+        runtime.follow_control()
+        if bool(lifecycle.records) is not had_instructions:
+            had_instructions = not had_instructions
+            control_store.schedule_save()
+
+    flow = DispatchFlow(runtime, cleanups=[notifier.add_listener(_follow)])
+    entry.async_on_unload(flow.async_unload)
+    return flow
