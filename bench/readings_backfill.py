@@ -47,9 +47,7 @@ from custom_components.gridflex.readings.queue import (
 )
 from custom_components.gridflex.readings.samples import (
     async_recorded_counter,
-    async_recorded_states,
-    merge,
-    power_sample,
+    async_recorded_power,
 )
 
 from .recorded_history import recorder_hass, write_states
@@ -58,6 +56,8 @@ MUS = 5
 DAYS = 30
 START = int(dt.datetime(2026, 3, 1, tzinfo=dt.UTC).timestamp())
 END = START + DAYS * 86400
+GOAL_SECONDS = 10.0
+GOAL_EXTRA_MIB = 100.0
 TOKEN = "bench-token"  # noqa: S105 - the local simulator's token
 
 
@@ -154,11 +154,9 @@ def recorder_history(hass: HomeAssistant) -> History:
     end = dt.datetime.fromtimestamp(END, dt.UTC)
 
     async def read(index: int) -> tuple[list[Sample], list[Sample]]:
-        power_states = await async_recorded_states(
-            hass, power_entity(index), begin, end
-        )
+        power = await async_recorded_power(hass, power_entity(index), begin, end, 1.0)
         energy = await async_recorded_counter(hass, energy_entity(index), begin, end)
-        return merge([power_sample(s, 1.0) for s in power_states]), energy
+        return power, energy
 
     return read
 
@@ -343,12 +341,14 @@ async def main() -> None:
     print_run(
         "pipeline only (samples in memory -> compute -> queue -> upload)", only, base
     )
-    print_run(
-        "end to end (recorder history read -> pipeline), goal <= 10 s", full, base
-    )
+    print_run("end to end (recorder history read -> pipeline)", full, base)
+    extra_mib = (full.peak_kib - full.rss_start_kib) / 1024
+    met = full.wall <= GOAL_SECONDS and extra_mib <= GOAL_EXTRA_MIB
     print(
-        f"extra RSS over start, end to end: {(full.peak_kib - full.rss_start_kib) / 1024:.1f} MiB"
-        " (goal <= 100 MiB)"
+        f"goal (issue 9) applies to the end-to-end figure, what a real backfill takes:"
+        f" <= {GOAL_SECONDS:g} s and <= +{GOAL_EXTRA_MIB:g} MiB;"
+        f" measured {full.wall:.2f} s and +{extra_mib:.1f} MiB:"
+        f" {'met' if met else 'NOT met'}"
     )
 
 

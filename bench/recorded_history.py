@@ -3,7 +3,7 @@ A test Home Assistant with a real recorder (SQLite file) holding a synthetic sen
 
 The states are written straight into the recorder's tables (one transaction, before any clock
 starts) so a bench can time what GridFlex does first at start-up: read that history back through
-HA's history API (``readings.samples.async_recorded_states``).
+HA's history API (``readings.samples.async_recorded_power`` / ``async_recorded_counter``).
 """
 
 from __future__ import annotations

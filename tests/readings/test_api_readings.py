@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 import datetime as dt
+import json
 
 import aiohttp
 import pytest
@@ -17,6 +18,8 @@ from custom_components.gridflex.api.errors import (
 from custom_components.gridflex.api.fpp import EnergyReading, FppClient, PowerReading
 from custom_components.gridflex.api.fpp.readings import (
     accepted_count,
+    encode_energy_body,
+    encode_power_body,
     energy_body,
     power_body,
 )
@@ -48,6 +51,32 @@ def test_power_body_is_utc_z_period_end_3_decimals() -> None:
             {"timestamp": "2026-01-15T17:02:00Z", "power_kw": 0.0},
         ],
     }
+
+
+def test_encoded_bodies_are_the_same_bodies() -> None:
+    """The bodies the queue sends, encoded from (epoch, value) pairs, across midnight."""
+    first = int(dt.datetime(2026, 1, 15, 23, 58, tzinfo=dt.UTC).timestamp())
+    values = [-2.34567, 0.0004, -0.0004, 12345.6789, 1 / 3]
+    pairs = [(first + 60 * i, v) for i, v in enumerate(values)]
+    as_readings = [
+        PowerReading(dt.datetime.fromtimestamp(t, dt.UTC), v) for t, v in pairs
+    ]
+    encoded = json.loads(encode_power_body('MU-"1', pairs))
+    assert encoded == power_body('MU-"1', as_readings)
+    assert encoded["readings"][2] == {
+        "timestamp": "2026-01-16T00:00:00Z",
+        "power_kw": -0.0,
+    }
+    half = int(dt.datetime(2026, 1, 15, 17, 30, tzinfo=dt.UTC).timestamp())
+    assert json.loads(encode_energy_body("MU-1", [(half, 1.23456)])) == energy_body(
+        "MU-1", [EnergyReading(dt.datetime.fromtimestamp(half, dt.UTC), 1.23456)]
+    )
+    with pytest.raises(ValueError, match="30-minute boundary"):
+        encode_energy_body("MU-1", [(half + 60, 1.0)])
+    with pytest.raises(ValueError, match="not a number"):
+        encode_power_body("MU-1", [(half, float("nan"))])
+    with pytest.raises(ValueError, match="at most 1440"):
+        encode_power_body("MU-1", [(half, 1.0)] * 1441)
 
 
 def test_energy_body_refuses_off_boundary_and_naive_times() -> None:

@@ -111,7 +111,9 @@ async def test_recorder_failure_at_start_falls_back_to_live_states(
     def broken(*args: object, **kwargs: object) -> None:
         raise OperationalError("SELECT", {}, Exception("database is locked"))
 
+    # Every history query fails (power and counter are read through different ones).
     monkeypatch.setattr(history, "state_changes_during_period", broken)
+    monkeypatch.setattr(history, "get_significant_states", broken)
     await advance(at(0))
     set_power(hass, "2000")
     entry = make_entry(fpp_sim)

@@ -90,16 +90,25 @@ async def request_json(
     headers: Mapping[str, str],
     params: Mapping[str, str] | None = None,
     json_body: Any = None,
+    encoded_body: bytes | None = None,
     request_timeout: float = DEFAULT_TIMEOUT,
 ) -> Any:
-    """Send one request and return its decoded JSON body, or raise a typed error."""
+    """
+    Send one request and return its decoded JSON body, or raise a typed error.
+
+    ``encoded_body`` is a JSON body already encoded (large bodies built without dicts).
+    """
+    all_headers = dict(headers)
+    if encoded_body is not None:
+        all_headers["Content-Type"] = "application/json"
     try:
         async with session.request(
             method,
             url,
-            headers=dict(headers),
+            headers=all_headers,
             params=dict(params) if params else None,
             json=json_body,
+            data=encoded_body,
             timeout=aiohttp.ClientTimeout(total=request_timeout),
         ) as resp:
             # JSON is UTF-8 (RFC 8259); undecodable bytes must not escape as a raw error.
@@ -158,6 +167,7 @@ class BearerJsonClient:
         *,
         params: dict[str, str] | None = None,
         json_body: Any = None,
+        encoded_body: bytes | None = None,
     ) -> Any:
         headers = {
             "Authorization": f"Bearer {self.token}",
@@ -171,5 +181,6 @@ class BearerJsonClient:
             headers=headers,
             params=params,
             json_body=json_body,
+            encoded_body=encoded_body,
             request_timeout=self.timeout,
         )

@@ -28,13 +28,7 @@ from ..api.fpp import FppClient
 from ..const import DOMAIN
 from .compute import HALF_HOUR, MINUTE, Sample, ceil_to, floor_to
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
-from .samples import (
-    async_counter_around,
-    async_recorded_states,
-    merge,
-    power_sample,
-    recorder_keep_days,
-)
+from .samples import async_counter_around, async_recorded_power, recorder_keep_days
 from .timeline import UnitConfig, UnitTimeline
 from .uploader import ReadingsUploader
 
@@ -155,11 +149,8 @@ class MeterableUnitReadings:
         first = floor_to(start.timestamp(), MINUTE)
         last = floor_to(end.timestamp(), MINUTE)
         begin = dt.datetime.fromtimestamp(first, dt.UTC)
-        power = merge(
-            power_sample(s, self.config.sign)
-            for s in await async_recorded_states(
-                self.hass, self.config.power_sensor, begin, end
-            )
+        power = await async_recorded_power(
+            self.hass, self.config.power_sensor, begin, end, self.config.sign
         )
         half_start = ceil_to(first, HALF_HOUR)
         half_end = floor_to(last, HALF_HOUR)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-import datetime as dt
 from enum import StrEnum
 import time
 from typing import Any, Protocol
@@ -23,12 +22,7 @@ from ..api.errors import (
     TemporaryError,
 )
 from ..api.fpp import FppClient
-from ..api.fpp.readings import (
-    DECIMALS,
-    MAX_READINGS_PER_REQUEST,
-    EnergyReading,
-    PowerReading,
-)
+from ..api.fpp.readings import DECIMALS, MAX_READINGS_PER_REQUEST
 
 STORAGE_VERSION = 1
 BACKOFF_FIRST = 15.0
@@ -104,10 +98,6 @@ def retry_delay(failures: int, retry_after: float | None) -> float:
     if retry_after is not None:
         return max(1.0, retry_after)
     return min(BACKOFF_MAX, BACKOFF_FIRST * 2.0 ** max(0, failures - 1))
-
-
-def _utc(epoch: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(epoch, dt.UTC)
 
 
 class ReadingsQueue:
@@ -246,13 +236,9 @@ class ReadingsQueue:
 
     async def _put(self, kind: ReadingKind, batch: list[tuple[int, float]]) -> None:
         if kind is ReadingKind.POWER:
-            await self.client.async_put_power_readings(
-                self.mu_id, [PowerReading(_utc(t), v) for t, v in batch]
-            )
+            await self.client.async_put_power_values(self.mu_id, batch)
         else:
-            await self.client.async_put_energy_readings(
-                self.mu_id, [EnergyReading(_utc(t), v) for t, v in batch]
-            )
+            await self.client.async_put_energy_values(self.mu_id, batch)
 
     def _remove(self, kind: ReadingKind, batch: list[tuple[int, float]]) -> None:
         """Remove what was sent, unless it was replaced by a new value meanwhile."""

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+import itertools
 import math
+from typing import Any, cast
 
 from homeassistant.components.recorder import history
-from homeassistant.const import UnitOfEnergy, UnitOfPower
+from homeassistant.const import (
+    COMPRESSED_STATE_ATTRIBUTES,
+    COMPRESSED_STATE_LAST_UPDATED,
+    COMPRESSED_STATE_STATE,
+    UnitOfEnergy,
+    UnitOfPower,
+)
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -34,25 +42,36 @@ def _factor(converter: type[BaseUnitConverter], unit: str, target: str) -> float
     return _FACTORS[key]
 
 
+def _unit_factor(
+    attributes: Mapping[str, Any], converter: type[BaseUnitConverter], target: str
+) -> float | None:
+    """Return the factor from a state's unit to ``target``; None for another kind of unit."""
+    unit = attributes.get("unit_of_measurement")
+    return _factor(converter, unit, target) if isinstance(unit, str) else None
+
+
+def _number(text: str, factor: float | None) -> float | None:
+    """Return a state text times ``factor``; None when unknown, non-numeric or of another unit."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or factor is None:
+        return None
+    if factor == 1.0:
+        return number
+    try:
+        # In decimal, so 1390 Wh is 1.39 kWh exactly as written (the reset rule compares it).
+        return float(Decimal(text) * Decimal(repr(factor)))
+    except InvalidOperation:  # pragma: no cover - float() accepted it
+        return number * factor
+
+
 def _value(
     state: State, converter: type[BaseUnitConverter], target: str
 ) -> float | None:
     """Return the value in ``target`` units; None when unknown, non-numeric or of another unit."""
-    try:
-        number = float(state.state)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    unit = state.attributes.get("unit_of_measurement")
-    factor = _factor(converter, unit, target) if isinstance(unit, str) else None
-    if factor is None or factor == 1.0:
-        return None if factor is None else number
-    try:
-        # In decimal, so 1390 Wh is 1.39 kWh exactly as written (the reset rule compares it).
-        return float(Decimal(state.state) * Decimal(repr(factor)))
-    except InvalidOperation:  # pragma: no cover - float() accepted it
-        return number * factor
+    return _number(state.state, _unit_factor(state.attributes, converter, target))
 
 
 def power_sample(state: State, sign: float) -> Sample:
@@ -93,15 +112,99 @@ def merge(*timelines: Iterable[Sample]) -> list[Sample]:
     return sorted(by_time.items())
 
 
-async def async_recorded_states(
-    hass: HomeAssistant, entity_id: str, start: dt.datetime, end: dt.datetime
-) -> list[State]:
-    """Return the recorded states of one entity over [start, end], with the state at ``start``."""
+def _sorted(samples: list[Sample]) -> list[Sample]:
+    """Return samples as :func:`merge` would: already strictly in time order, as they are."""
+    if all(a[0] < b[0] for a, b in itertools.pairwise(samples)):
+        return samples
+    return merge(samples)
+
+
+def _counter_samples(states: Sequence[State]) -> list[Sample]:
+    """
+    Return an energy counter's recorded states as (time, kWh as counted) samples.
+
+    The same samples as :func:`energy_samples` of each state, merged; the unit is looked
+    up once per attributes object (the recorder shares one per distinct attributes).
+    """
+    samples: list[Sample] = []
+    attributes: Mapping[str, Any] | None = None
+    factor: float | None = None
+    for state in states:
+        if state.attributes is not attributes:
+            attributes = state.attributes
+            factor = _unit_factor(
+                attributes, EnergyConverter, UnitOfEnergy.KILO_WATT_HOUR
+            )
+        value = _number(state.state, factor)
+        updated = state.last_updated_timestamp
+        samples.append((updated, value))
+        if (reported := state.last_reported_timestamp) > updated:
+            samples.append((reported, value))
+    return _sorted(samples)
+
+
+def _power_samples(rows: Sequence[dict[str, Any]], sign: float) -> list[Sample]:
+    """Return compressed recorded power states as (time, export-positive kW) samples."""
+    samples: list[Sample] = []
+    attributes: Mapping[str, Any] | None = None
+    factor: float | None = None
+    for row in rows:
+        if row[COMPRESSED_STATE_ATTRIBUTES] is not attributes:
+            attributes = row[COMPRESSED_STATE_ATTRIBUTES]
+            factor = _unit_factor(attributes, PowerConverter, UnitOfPower.KILO_WATT)
+        value = _number(row[COMPRESSED_STATE_STATE], factor)
+        samples.append(
+            (
+                row[COMPRESSED_STATE_LAST_UPDATED],
+                None if value is None else value * sign,
+            )
+        )
+    return _sorted(samples)
+
+
+async def async_recorded_power(
+    hass: HomeAssistant,
+    entity_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    sign: float,
+) -> list[Sample]:
+    """
+    Return a power sensor's recorded samples over [start, end], with the one in force at ``start``.
+
+    One query for every row (attribute changes too: a new unit is a new value) in HA's
+    compressed form, turned into samples in the recorder's executor: no State objects.
+    """
 
     # The recorder leaves out a state stamped exactly at the start time: ask from just before.
     since = start - dt.timedelta(seconds=1)
 
-    def fetch() -> list[State]:
+    def fetch() -> list[Sample]:
+        found = history.get_significant_states(
+            hass,
+            since,
+            end,
+            [entity_id],
+            include_start_time_state=True,
+            significant_changes_only=False,
+            minimal_response=False,
+            no_attributes=False,
+            compressed_state_format=True,
+        )
+        rows = cast("list[dict[str, Any]]", found.get(entity_id.lower(), []))
+        return _power_samples(rows, sign)
+
+    return await get_instance(hass).async_add_executor_job(fetch)
+
+
+async def _async_recorded_counter_window(
+    hass: HomeAssistant, entity_id: str, start: dt.datetime, end: dt.datetime
+) -> list[Sample]:
+    """Return a counter's samples stamped in (start - 1 s, end), without the recorder's start state."""
+    # The recorder leaves out a state stamped exactly at the start time: ask from just before.
+    since = start - dt.timedelta(seconds=1)
+
+    def fetch() -> list[Sample]:
         found = history.state_changes_during_period(
             hass,
             since,
@@ -110,7 +213,12 @@ async def async_recorded_states(
             no_attributes=False,
             include_start_time_state=True,
         )
-        return list(found.get(entity_id.lower(), []))
+        states = found.get(entity_id.lower(), [])
+        # The state in force at ``since`` is stamped with ``since``: not a measurement then.
+        skip = (
+            1 if states and states[0].last_updated_timestamp == since.timestamp() else 0
+        )
+        return _counter_samples(states[skip:])
 
     return await get_instance(hass).async_add_executor_job(fetch)
 
@@ -130,18 +238,13 @@ async def async_recorded_counter(
     at or before ``start``, the samples before it back to the last known one are read
     with their own timestamps.
     """
-    states = await async_recorded_states(hass, entity_id, start, end)
-    since = (start - dt.timedelta(seconds=1)).timestamp()
-    if states and states[0].last_updated_timestamp == since:
-        states = states[1:]
-    found = merge(*(energy_samples(s) for s in states))
+    found = await _async_recorded_counter_window(hass, entity_id, start, end)
     moment = start.timestamp()
     if any(when <= moment and value is not None for when, value in found):
         return found
     oldest = dt_util.utcnow() - dt.timedelta(days=recorder_keep_days(hass))
     for lookback in (*_LOOKBACKS, start - oldest):
-        earlier = await _async_changes(hass, entity_id, start - lookback, start)
-        samples = merge(*(energy_samples(s) for s in earlier))
+        samples = await _async_changes(hass, entity_id, start - lookback, start)
         if any(value is not None for _, value in samples):
             return merge(samples, found)
     return found
@@ -170,14 +273,14 @@ async def async_counter_around(
 
 async def _async_changes(
     hass: HomeAssistant, entity_id: str, start: dt.datetime, end: dt.datetime
-) -> list[State]:
-    """Return the recorded states of one entity stamped in (start, end), nothing before."""
+) -> list[Sample]:
+    """Return a counter's samples stamped in (start, end), nothing before."""
 
-    def fetch() -> list[State]:
+    def fetch() -> list[Sample]:
         found = history.state_changes_during_period(
             hass, start, end, entity_id, include_start_time_state=False
         )
-        return list(found.get(entity_id.lower(), []))
+        return _counter_samples(found.get(entity_id.lower(), []))
 
     return await get_instance(hass).async_add_executor_job(fetch)
 

@@ -21,7 +21,6 @@ from homeassistant.core import (
     EventStateChangedData,
     EventStateReportedData,
     HomeAssistant,
-    State,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
@@ -51,7 +50,7 @@ from .compute import (
 )
 from .samples import (
     async_recorded_counter,
-    async_recorded_states,
+    async_recorded_power,
     energy_samples,
     merge,
     power_sample,
@@ -138,12 +137,12 @@ class UnitTimeline:
             start = min(start, self.next_half_hour)
         end = dt_util.utcnow()
         sign = self.config.sign
-        power_states: list[State] = await self._async_recorded(
+        recorded: list[Sample] = await self._async_recorded(
             hass, self.config.power_sensor, _utc(start), end
         )
         current = hass.states.get(self.config.power_sensor)
         self.power = merge(
-            [power_sample(s, sign) for s in power_states],
+            recorded,
             [power_sample(current, sign)] if current else [],
             self.power,
         )
@@ -171,7 +170,9 @@ class UnitTimeline:
         try:
             if counter:
                 return await async_recorded_counter(hass, entity_id, begin, end)
-            return await async_recorded_states(hass, entity_id, begin, end)
+            return await async_recorded_power(
+                hass, entity_id, begin, end, self.config.sign
+            )
         except (HomeAssistantError, SQLAlchemyError) as err:
             # Carry on from the live state; the gap can be resubmitted later.
             LOGGER.warning(

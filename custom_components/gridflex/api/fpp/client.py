@@ -15,6 +15,8 @@ from .readings import (
     EnergyReading,
     PowerReading,
     accepted_count,
+    encode_energy_body,
+    encode_power_body,
     energy_body,
     power_body,
 )
@@ -65,6 +67,24 @@ class FppClient(BearerJsonClient):
         """
         reply = await self._request(
             "PUT", POWER_PATH, json_body=power_body(mu_id, readings)
+        )
+        return accepted_count(reply, len(readings))
+
+    async def async_put_power_values(
+        self, mu_id: str, readings: Sequence[tuple[int, float]]
+    ) -> int:
+        """Like :meth:`async_put_power_readings`, from (minute end epoch, kW) pairs."""
+        reply = await self._request(
+            "PUT", POWER_PATH, encoded_body=encode_power_body(mu_id, readings)
+        )
+        return accepted_count(reply, len(readings))
+
+    async def async_put_energy_values(
+        self, mu_id: str, readings: Sequence[tuple[int, float]]
+    ) -> int:
+        """Like :meth:`async_put_energy_readings`, from (half-hour end epoch, kWh) pairs."""
+        reply = await self._request(
+            "PUT", ENERGY_PATH, encoded_body=encode_energy_body(mu_id, readings)
         )
         return accepted_count(reply, len(readings))
 
