@@ -9,7 +9,10 @@ from typing import Any
 FPP_TOKEN = "fpp-token"  # noqa: S105 - the simulators' default tokens
 SWITCHGRID_TOKEN = "switchgrid-token"  # noqa: S105
 MG_TOKEN = "mg-token"  # noqa: S105
+CDP_TOKEN = "cdp-token"  # noqa: S105
+CDP_ZONE = "CMZ_T7B_SWA_0012"  # Ashgrove (HV), South Wales, in the CDP simulator
 ONBOARDING_STORAGE_VERSION = 4  # homeassistant/components/onboarding, HA 2026.2
+SWITCHGRID_EVENTS_PATH = "/api/homeassistant/events"  # tests/simulators/switchgrid.py
 GAS_PCE = "02142764108000"  # leading zero on purpose: it must survive
 
 HEAT_PUMP_POWER = "sensor.demo_heat_pump_power"
@@ -171,6 +174,7 @@ def fpp_account_answers(fpp_url: str) -> dict[str, Any]:
         "user": "fpp",
         "fpp": {"account_id": "demo-site", "api_token": FPP_TOKEN, "base_url": fpp_url},
         "fpp_endpoint": {},
+        "fpp_endpoint_private": {},  # the demo listens on 127.0.0.1: FPP could not reach it
     }
 
 
@@ -222,7 +226,23 @@ def switchgrid_account_answers(switchgrid_url: str) -> dict[str, Any]:
             "api_token": SWITCHGRID_TOKEN,
             "test_mode": True,
             "base_url": switchgrid_url,
+            # The simulator serves the demand-response feed too (the real one has its own host).
+            "events_url": f"{switchgrid_url}{SWITCHGRID_EVENTS_PATH}",
         },
+    }
+
+
+def cdp_account_answers(cdp_url: str) -> dict[str, Any]:
+    """The Connected Data Portal account flow, with a token (the simulator's)."""
+    return {"user": "cdp", "cdp": {"api_token": CDP_TOKEN, "base_url": cdp_url}}
+
+
+def flexibility_zone_answers() -> dict[str, Any]:
+    """One zone found from a Swansea postcode: keep its HV zone only."""
+    return {
+        "user": "postcode",
+        "postcode": {"postcode": "SA1 1AA"},
+        "choose_zones": {"zones": [CDP_ZONE]},
     }
 
 

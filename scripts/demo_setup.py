@@ -2,7 +2,7 @@
 The Python half of ``scripts/demo``.
 
     python scripts/demo_setup.py config     write .demo/config (configuration.yaml, custom_components link)
-    python scripts/demo_setup.py provision  onboard, log in, add the GridFlex accounts and their sub-entries
+    python scripts/demo_setup.py provision  onboard, log in, add both GridFlex accounts and their sub-entries
     python scripts/demo_setup.py check      show (and verify) what the running demo holds
     python scripts/demo_setup.py screenshot save a PNG of Settings > Devices & services > GridFlex
 
@@ -25,7 +25,9 @@ import aiohttp
 from demo_config import (
     DEMO_SENSORS,
     DEMO_SWITCHES,
+    cdp_account_answers,
     energy_preferences,
+    flexibility_zone_answers,
     fpp_account_answers,
     gas_point_answers,
     market_gateway_account_answers,
@@ -42,6 +44,7 @@ ENTRY_FLOW = "/api/config/config_entries/flow"
 SUBENTRY_FLOW = "/api/config/config_entries/subentries/flow"
 METERABLE_UNIT = "meterable_unit"
 DELIVERY_POINT = "delivery_point"
+FLEXIBILITY_ZONE = "flexibility_zone"
 
 
 def _load_state(path: Path) -> dict[str, Any]:
@@ -55,14 +58,26 @@ def _save_state(path: Path, state: dict[str, Any]) -> None:
     path.chmod(0o600)
 
 
+# Every account lists every sub-entry type (the wrong kind aborts in words): tell them by title.
+ACCOUNT_TITLES = {
+    METERABLE_UNIT: "FPP ",
+    DELIVERY_POINT: "Switchgrid ",
+    FLEXIBILITY_ZONE: "Connected Data Portal",
+}
+# A Market Gateway account has no sub-entries: its MUs are read from Market Gateway.
+MARKET_GATEWAY_TITLE = "Market Gateway "
+
+
 def _account(
     entries: list[dict[str, Any]], subentry_type: str
 ) -> dict[str, Any] | None:
-    """The GridFlex entry that takes sub-entries of this type (FPP or Switchgrid)."""
-    return next(
-        (e for e in entries if subentry_type in e.get("supported_subentry_types", {})),
-        None,
-    )
+    """The GridFlex entry that holds sub-entries of this type (FPP, Switchgrid or CDP)."""
+    prefix = ACCOUNT_TITLES[subentry_type]
+    return next((e for e in entries if e["title"].startswith(prefix)), None)
+
+
+def _has_market_gateway(entries: list[dict[str, Any]]) -> bool:
+    return any(e["title"].startswith(MARKET_GATEWAY_TITLE) for e in entries)
 
 
 async def _login(
@@ -91,51 +106,81 @@ async def provision(args: argparse.Namespace) -> None:
                 f"{err}\n(the demo login is in {args.state}; delete {args.demo_dir} to start over)"
             ) from err
 
-        entries = await ha.entries(DOMAIN)
-        # First: the FPP account's MUs are then picked from Market Gateway's list.
-        if not any(e["title"].startswith("Market Gateway") for e in entries):
-            print("  adding the Market Gateway account (test environment)")
-            await ha.run_flow(
-                ENTRY_FLOW,
-                {"handler": DOMAIN},
-                market_gateway_account_answers(args.mg_url),
-            )
-        if _account(entries, METERABLE_UNIT) is None:
-            print("  adding the FPP account")
-            steps = await ha.run_flow(
-                ENTRY_FLOW, {"handler": DOMAIN}, fpp_account_answers(args.fpp_url)
-            )
-            for step in steps:
-                if step.get("step_id") == "fpp_endpoint":
-                    state["fpp_portal"] = step.get("description_placeholders", {})
-            _save_state(args.state, state)
-            for switch in DEMO_SWITCHES:
-                await ha.request(
-                    "POST", "/api/services/input_boolean/turn_on", {"entity_id": switch}
-                )
-        if _account(entries, DELIVERY_POINT) is None:
-            print("  adding the Switchgrid account (test mode)")
-            await ha.run_flow(
-                ENTRY_FLOW,
-                {"handler": DOMAIN},
-                switchgrid_account_answers(args.switchgrid_url),
-            )
-
-        entries = await ha.entries(DOMAIN)
-        fpp, switchgrid = (
-            _account(entries, METERABLE_UNIT),
-            _account(entries, DELIVERY_POINT),
+        await add_demo_accounts(
+            ha,
+            args.fpp_url,
+            args.switchgrid_url,
+            state,
+            cdp_url=args.cdp_url,
+            mg_url=args.mg_url,
         )
-        if fpp is None or switchgrid is None:
-            raise DemoError(f"GridFlex accounts missing after setup: {entries}")
-        for unit in meterable_units():
-            answers = {"pick_unit": {"mu_id": unit["mu_id"]}, "user": unit}
-            await _add_subentry(ha, fpp, METERABLE_UNIT, answers, unit["mu_id"])
-        await _add_subentry(
-            ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
-        )
-        await _set_energy_preferences(ha)
+        _save_state(args.state, state)
     _print_summary(args.url, state)
+
+
+async def add_demo_accounts(
+    ha: HomeAssistantApi,
+    fpp_url: str,
+    switchgrid_url: str,
+    state: dict[str, Any],
+    *,
+    cdp_url: str | None = None,
+    mg_url: str | None = None,
+) -> None:
+    """
+    Add what is missing, through the same flows as the UI: accounts, sub-entries, energy.
+
+    The test suite runs this same function against a test Home Assistant (tests/test_demo.py).
+    """
+    entries = await ha.entries(DOMAIN)
+    # First: the FPP account's MUs are then picked from Market Gateway's list.
+    if mg_url is not None and not _has_market_gateway(entries):
+        print("  adding the Market Gateway account (test environment)")
+        await ha.run_flow(
+            ENTRY_FLOW, {"handler": DOMAIN}, market_gateway_account_answers(mg_url)
+        )
+    if _account(entries, METERABLE_UNIT) is None:
+        print("  adding the FPP account")
+        steps = await ha.run_flow(
+            ENTRY_FLOW, {"handler": DOMAIN}, fpp_account_answers(fpp_url)
+        )
+        for step in steps:
+            if step.get("step_id", "").startswith("fpp_endpoint"):
+                state["fpp_portal"] = step.get("description_placeholders", {})
+        for switch in DEMO_SWITCHES:
+            await ha.request(
+                "POST", "/api/services/input_boolean/turn_on", {"entity_id": switch}
+            )
+    if _account(entries, DELIVERY_POINT) is None:
+        print("  adding the Switchgrid account (test mode)")
+        await ha.run_flow(
+            ENTRY_FLOW,
+            {"handler": DOMAIN},
+            switchgrid_account_answers(switchgrid_url),
+        )
+    if cdp_url is not None and _account(entries, FLEXIBILITY_ZONE) is None:
+        print("  adding the Connected Data Portal account")
+        await ha.run_flow(ENTRY_FLOW, {"handler": DOMAIN}, cdp_account_answers(cdp_url))
+
+    entries = await ha.entries(DOMAIN)
+    fpp, switchgrid = (
+        _account(entries, METERABLE_UNIT),
+        _account(entries, DELIVERY_POINT),
+    )
+    if fpp is None or switchgrid is None:
+        raise DemoError(f"GridFlex accounts missing after setup: {entries}")
+    for unit in meterable_units():
+        # With Market Gateway the MU is picked from its list first, then the form is filled.
+        answers = {"pick_unit": {"mu_id": unit["mu_id"]}, "user": unit}
+        await _add_subentry(ha, fpp, METERABLE_UNIT, answers, unit["mu_id"])
+    await _add_subentry(
+        ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
+    )
+    if (cdp := _account(entries, FLEXIBILITY_ZONE)) is not None:
+        await _add_subentry(
+            ha, cdp, FLEXIBILITY_ZONE, flexibility_zone_answers(), "flexibility zone"
+        )
+    await _set_energy_preferences(ha)
 
 
 def _print_summary(url: str, state: dict[str, Any]) -> None:
@@ -168,7 +213,7 @@ async def _add_subentry(
     last = steps[-1]
     if last["type"] == "create_entry":
         print(f"  added {label} to {entry['title']}")
-    elif last.get("reason") != "already_configured":
+    elif last.get("reason") not in ("already_configured", "mu_in_use", "point_in_use"):
         raise DemoError(f"adding {label} stopped: {last}")
 
 
@@ -183,74 +228,96 @@ async def _set_energy_preferences(ha: HomeAssistantApi) -> None:
 async def check(args: argparse.Namespace) -> bool:
     """Print what the running demo holds; return False when something expected is missing."""
     state = _load_state(args.state)
-    problems: list[str] = []
     async with aiohttp.ClientSession() as session:
         ha = HomeAssistantApi(session, args.url)
         await _login(ha, state, args.timeout)
-        entries = await ha.entries(DOMAIN)
-        devices, registry, statistic_ids = await ha.ws(
-            {"type": "config/device_registry/list"},
-            {"type": "config/entity_registry/list"},
-            {"type": "recorder/list_statistic_ids", "statistic_type": "sum"},
-        )
-        for entry in entries:
-            (subentries,) = await ha.ws(
-                {
-                    "type": "config_entries/subentries/list",
-                    "entry_id": entry["entry_id"],
-                }
-            )
-            print(
-                f"entry {entry['title']!r}: {entry['state']}, {len(subentries)} sub-entries"
-            )
-            if entry["state"] != "loaded":
-                problems.append(f"{entry['title']} is {entry['state']}")
-            for sub in subentries:
-                sub_devices = [
-                    d["name"]
-                    for d in devices
-                    if sub["subentry_id"]
-                    in (d.get("config_entries_subentries") or {}).get(
-                        entry["entry_id"], []
-                    )
-                ]
-                print(
-                    f"  {sub['subentry_type']} {sub['title']!r} (unique id {sub['unique_id']}): "
-                    f"devices {sub_devices or 'none yet'}"
-                )
-        kinds = {sub for e in entries for sub in e.get("supported_subentry_types", {})}
-        if kinds != {METERABLE_UNIT, DELIVERY_POINT}:
-            problems.append(f"expected an FPP and a Switchgrid account, found {kinds}")
-        if not any(e["title"].startswith("Market Gateway") for e in entries):
-            problems.append("expected a Market Gateway account")
-        if sum(e["num_subentries"] for e in entries) < 3:
-            problems.append("expected 2 Meterable Units and 1 delivery point")
-        gridflex_entities = [
-            r["entity_id"]
-            for r in registry
-            if r["platform"] == DOMAIN and not r.get("disabled_by")
-        ]
-        print(f"GridFlex entities: {len(gridflex_entities)}")
-        for entity_id in (*DEMO_SENSORS, *DEMO_SWITCHES, *gridflex_entities):
-            found = await ha.request("GET", f"/api/states/{entity_id}")
-            unit = found["attributes"].get("unit_of_measurement", "")
-            print(f"  {entity_id} = {found['state']} {unit}".rstrip())
-            # The power sensors have a value at once (the energy ones after two changes).
-            if entity_id in DEMO_SENSORS[::2] and found["state"] in (
-                "unknown",
-                "unavailable",
-            ):
-                problems.append(f"{entity_id} has no value")
-        imported = [
-            s["statistic_id"]
-            for s in statistic_ids
-            if s["statistic_id"].startswith(f"{DOMAIN}:")
-        ]
-        print(f"GridFlex statistics: {'' if imported else 'none yet'}")
-        if imported:
-            await _print_recent_statistics(ha, imported)
+        problems = await check_demo(ha)
     print("check:", "; ".join(problems) if problems else "OK")
     return not problems
+
+
+async def check_demo(ha: HomeAssistantApi) -> list[str]:
+    """
+    Print what a Home Assistant set up like the demo holds; return what is missing.
+
+    The test suite runs this same function against a test Home Assistant (tests/test_demo.py).
+    """
+    problems: list[str] = []
+    entries = await ha.entries(DOMAIN)
+    devices, registry, statistic_ids = await ha.ws(
+        {"type": "config/device_registry/list"},
+        {"type": "config/entity_registry/list"},
+        {"type": "recorder/list_statistic_ids", "statistic_type": "sum"},
+    )
+    for entry in entries:
+        (subentries,) = await ha.ws(
+            {
+                "type": "config_entries/subentries/list",
+                "entry_id": entry["entry_id"],
+            }
+        )
+        print(
+            f"entry {entry['title']!r}: {entry['state']}, {len(subentries)} sub-entries"
+        )
+        if entry["state"] != "loaded":
+            problems.append(f"{entry['title']} is {entry['state']}")
+        for sub in subentries:
+            sub_devices = [
+                d["name"]
+                for d in devices
+                if sub["subentry_id"]
+                in (d.get("config_entries_subentries") or {}).get(entry["entry_id"], [])
+            ]
+            print(
+                f"  {sub['subentry_type']} {sub['title']!r} (unique id {sub['unique_id']}): "
+                f"devices {sub_devices or 'none yet'}"
+            )
+    if (
+        _account(entries, METERABLE_UNIT) is None
+        or _account(entries, DELIVERY_POINT) is None
+    ):
+        titles = [e["title"] for e in entries]
+        problems.append(f"expected an FPP and a Switchgrid account, found {titles}")
+    # A Connected Data Portal account, when the demo has one, follows one zone.
+    with_zone = _account(entries, FLEXIBILITY_ZONE) is not None
+    if sum(e["num_subentries"] for e in entries) < 3 + with_zone:
+        problems.append(
+            "expected 2 Meterable Units, 1 delivery point"
+            + (" and 1 flexibility zone" if with_zone else "")
+        )
+    # Entities disabled by default (e.g. Last reading sent) have no state to read.
+    gridflex_entities = [
+        r["entity_id"]
+        for r in registry
+        if r["platform"] == DOMAIN and not r.get("disabled_by")
+    ]
+    disabled = sum(
+        1 for r in registry if r["platform"] == DOMAIN and r.get("disabled_by")
+    )
+    print(f"GridFlex entities: {len(gridflex_entities)} (+{disabled} disabled)")
+    for entity_id in (*DEMO_SENSORS, *DEMO_SWITCHES, *gridflex_entities):
+        try:
+            found = await ha.request("GET", f"/api/states/{entity_id}")
+        except DemoError:
+            problems.append(f"{entity_id} has no state")
+            continue
+        unit = found["attributes"].get("unit_of_measurement", "")
+        print(f"  {entity_id} = {found['state']} {unit}".rstrip())
+        # The power sensors have a value at once (the energy ones after two changes).
+        if entity_id in DEMO_SENSORS[::2] and found["state"] in (
+            "unknown",
+            "unavailable",
+        ):
+            problems.append(f"{entity_id} has no value")
+    imported = [
+        s["statistic_id"]
+        for s in statistic_ids
+        if s["statistic_id"].startswith(f"{DOMAIN}:")
+    ]
+    print(f"GridFlex statistics: {'' if imported else 'none yet'}")
+    if imported:
+        await _print_recent_statistics(ha, imported)
+    return problems
 
 
 async def _print_recent_statistics(ha: HomeAssistantApi, ids: list[str]) -> None:
@@ -297,7 +364,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--fpp-url", default="http://127.0.0.1:8801/api/participant")
     parser.add_argument("--switchgrid-url", default="http://127.0.0.1:8802")
-    parser.add_argument("--mg-url", default="http://127.0.0.1:8803/api")
+    parser.add_argument("--cdp-url", default="http://127.0.0.1:8803/api/3/action/")
+    parser.add_argument("--mg-url", default="http://127.0.0.1:8804/api")
     parser.add_argument(
         "--timeout",
         type=float,

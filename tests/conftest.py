@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
 import logging
+from pathlib import Path
 import re
 from typing import Any
 from unittest.mock import PropertyMock, patch
@@ -111,6 +112,23 @@ def auto_enable_custom_integrations(
 ) -> Generator[None]:
     """Every test gets a real recorder (GridFlex depends on it) and may load custom_components/gridflex."""
     yield
+
+
+@pytest.fixture(autouse=True)
+def dispatch_journals_in_tmp_path(tmp_path: Path) -> Generator[Path]:
+    """
+    The dispatch journals are real files: each test's go to its own directory.
+
+    Tests run with HA's mocked Store (``hass_storage``) inside the package's shared config dir;
+    the journals are written and read for real, in ``tmp_path``.
+    """
+    directory = tmp_path / "journals"
+    directory.mkdir()
+    with patch(
+        "custom_components.gridflex.dispatch.flow.journal_directory",
+        return_value=directory,
+    ):
+        yield directory
 
 
 def assert_every_fault_fired(sim: Simulator) -> None:

@@ -83,7 +83,7 @@ async def test_first_step_is_a_menu_of_account_kinds(hass: HomeAssistant) -> Non
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
-    assert result["menu_options"] == ["fpp", "switchgrid", "market_gateway"]
+    assert result["menu_options"] == ["fpp", "switchgrid", "market_gateway", "cdp"]
 
 
 async def test_forms_offer_the_default_base_urls(hass: HomeAssistant) -> None:
@@ -118,6 +118,7 @@ async def test_forms_offer_the_default_base_urls(hass: HomeAssistant) -> None:
         ),
         ({"internal_url": "http://192.168.1.20:8123"}, "http://192.168.1.20:8123"),
     ],
+    ids=["public", "private"],
 )
 async def test_fpp_account_shows_dispatch_url_and_secret_then_is_created(
     hass: HomeAssistant,
@@ -131,7 +132,9 @@ async def test_fpp_account_shows_dispatch_url_and_secret_then_is_created(
         result["flow_id"], fpp_input(fpp_sim)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "fpp_endpoint"
+    # A local address gets the step that warns FPP cannot reach it.
+    private = expected_base.startswith("http://192.168.")
+    assert result["step_id"] == ("fpp_endpoint_private" if private else "fpp_endpoint")
     assert result["last_step"] is True
     placeholders = result["description_placeholders"]
     assert placeholders is not None
@@ -219,7 +222,7 @@ async def test_fpp_wrong_token_is_invalid_auth_then_recovers(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], fpp_input(fpp_sim)
     )
-    assert result["step_id"] == "fpp_endpoint"
+    assert result["step_id"] == "fpp_endpoint_private"
 
 
 async def test_fpp_server_error_is_cannot_connect(

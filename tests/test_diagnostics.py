@@ -19,7 +19,7 @@ from custom_components.gridflex.const import (
     DOMAIN,
     SUBENTRY_DELIVERY_POINT,
 )
-from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID
+from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
 
@@ -37,6 +37,24 @@ async def download(
     text = await response.text()
     body = await response.json()
     return text, body["data"]
+
+
+async def test_fpp_diagnostics_redact_the_cloud_webhook_address(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, fpp_sim: FppSimulator
+) -> None:
+    hook = "https://hooks.nabu.casa/gAAAA-secret-address"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="FPP acme-flex",
+        unique_id="fpp_acme-flex",
+        data=fpp_entry_data(fpp_sim, cloudhook_url=hook),
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    text, data = await download(hass, hass_client, entry)
+    assert hook not in text
+    assert data["entry"]["data"]["cloudhook_url"] == REDACTED
 
 
 async def test_fpp_diagnostics_redact_token_secret_and_endpoint(

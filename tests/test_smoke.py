@@ -20,7 +20,7 @@ async def test_fpp_account_created_through_the_ui(
         result["flow_id"],
         {"account_id": "acme", "api_token": fpp_sim.token, "base_url": fpp_sim.url},
     )
-    assert result["step_id"] == "fpp_endpoint"
+    assert result["step_id"] == "fpp_endpoint_private"  # the test HA has no public URL
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()

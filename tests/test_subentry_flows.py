@@ -31,6 +31,7 @@ from custom_components.gridflex.const import (
     CONF_STREET,
     DOMAIN,
     SUBENTRY_DELIVERY_POINT,
+    SUBENTRY_FLEXIBILITY_ZONE,
     SUBENTRY_METERABLE_UNIT,
 )
 from tests.conftest import switchgrid_entry_data
@@ -391,12 +392,34 @@ async def test_reconfigure_point_changes_holder_and_address_only(
     }
 
 
-async def test_each_account_kind_offers_only_its_sub_entry_type(
+async def test_the_wrong_kind_of_sub_entry_aborts_in_words(
     hass: HomeAssistant, fpp_loaded: MockConfigEntry, switchgrid_loaded: MockConfigEntry
 ) -> None:
+    # Home Assistant offers every account on the integration page's "Add ..." buttons.
     assert fpp_loaded.supported_subentry_types == {
-        SUBENTRY_METERABLE_UNIT: {"supports_reconfigure": True}
+        SUBENTRY_METERABLE_UNIT: {"supports_reconfigure": True},
+        SUBENTRY_DELIVERY_POINT: {"supports_reconfigure": False},
+        SUBENTRY_FLEXIBILITY_ZONE: {"supports_reconfigure": False},
     }
     assert switchgrid_loaded.supported_subentry_types == {
-        SUBENTRY_DELIVERY_POINT: {"supports_reconfigure": True}
+        SUBENTRY_METERABLE_UNIT: {"supports_reconfigure": False},
+        SUBENTRY_DELIVERY_POINT: {"supports_reconfigure": True},
+        SUBENTRY_FLEXIBILITY_ZONE: {"supports_reconfigure": False},
     }
+    manager = hass.config_entries.subentries
+    result = await manager.async_init(
+        (switchgrid_loaded.entry_id, SUBENTRY_METERABLE_UNIT),
+        context={"source": "user"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_an_fpp_account"
+    result = await manager.async_init(
+        (fpp_loaded.entry_id, SUBENTRY_DELIVERY_POINT), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_a_switchgrid_account"
+    result = await manager.async_init(
+        (fpp_loaded.entry_id, SUBENTRY_FLEXIBILITY_ZONE), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_a_cdp_account"

@@ -14,8 +14,9 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import ConfigType
 
 from .account_kinds import ACCOUNT_SETUP
-from .const import CONF_ACCOUNT_KIND, DOMAIN
+from .const import CONF_ACCOUNT_KIND, CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID, DOMAIN
 from .devices import async_register_devices, is_stale_device
+from .dispatch.cloud import async_delete_cloudhook
 from .migration import (
     async_migrate_entry as async_migrate_gridflex_entry,
     forget_removed_entry,
@@ -24,9 +25,11 @@ from .migration import (
 from .runtime import GridFlexConfigEntry
 from .services import async_setup_services
 from .url_check import async_check_base_url
+from .words import async_follow_language, async_load_words
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CALENDAR,
     Platform.EVENT,
     Platform.SENSOR,
@@ -38,6 +41,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register GridFlex's actions, once for every account."""
     async_setup_services(hass)
+    await async_load_words(hass)
+    async_follow_language(hass)
     return True
 
 
@@ -91,8 +96,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: GridFlexConfigEntry) -> None:
-    """Forget what an account left behind in other accounts' repairs."""
+    """Forget what an account left behind in other accounts' repairs; delete its Cloud address."""
     forget_removed_entry(hass, entry)
+    if entry.data.get(CONF_CLOUDHOOK_URL):
+        await async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
 
 
 async def async_remove_config_entry_device(

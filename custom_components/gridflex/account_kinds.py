@@ -8,7 +8,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 
 from .api.errors import AuthError, GridFlexApiError
-from .clients import fpp_client, market_gateway_client, switchgrid_client
+from .cdp.flow import async_setup_cdp
+from .clients import cdp_client, fpp_client, market_gateway_client, switchgrid_client
 from .const import DOMAIN, LOGGER, AccountKind
 from .consumption.flow import async_setup_consumption
 from .dispatch.flow import async_setup_dispatch
@@ -92,6 +93,23 @@ async def async_setup_market_gateway_account(
     )
 
 
+async def async_setup_cdp_account(
+    hass: HomeAssistant, entry: GridFlexConfigEntry
+) -> GridFlexRuntime:
+    """Set up a Connected Data Portal account: its zones, their trades and results."""
+    client = cdp_client(hass, entry.data)
+    # No token check here: a missing token is a normal state and the public portal must not
+    # hold up setup; the first refresh (in the background) raises reauth or a repair issue.
+    zones = await async_setup_cdp(hass, entry, client)
+    return GridFlexRuntime(
+        client=client,
+        client_diagnostics={
+            "cdp": {"base_url": client.base_url, "has_token": client.has_token}
+        },
+        flows=(zones,),
+    )
+
+
 ACCOUNT_SETUP: Mapping[
     AccountKind,
     Callable[[HomeAssistant, GridFlexConfigEntry], Awaitable[GridFlexRuntime]],
@@ -99,4 +117,5 @@ ACCOUNT_SETUP: Mapping[
     AccountKind.FPP: async_setup_fpp_account,
     AccountKind.SWITCHGRID: async_setup_switchgrid_account,
     AccountKind.MARKET_GATEWAY: async_setup_market_gateway_account,
+    AccountKind.CDP: async_setup_cdp_account,
 }

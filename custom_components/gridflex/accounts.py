@@ -5,17 +5,21 @@ Neither FPP nor Switchgrid tells an API client who it is (no account endpoint in
 so the account is identified by its credential: a one-way digest of its kind and API token. The
 entry keeps the id it was created with; a renewed token (reauth, reconfigure) is checked against
 every other entry's id and current token instead.
+
+A Connected Data Portal account is the exception: its token is optional and opens only public
+data, so the account is the portal itself (kind + base URL), one entry per portal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 import hashlib
+from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT_KIND, CONF_API_TOKEN, DOMAIN
+from .const import CONF_ACCOUNT_KIND, CONF_API_TOKEN, CONF_BASE_URL, DOMAIN, AccountKind
 
 # Long enough to never collide between two tokens, short enough to read in the registry.
 _DIGEST_CHARS = 32
@@ -27,12 +31,26 @@ def account_unique_id(kind: str, token: str) -> str:
     return f"{kind}_{digest[:_DIGEST_CHARS]}"
 
 
-def entry_unique_id(entry: ConfigEntry) -> str | None:
-    """Return the unique id an entry's current token gives (None for an entry without one)."""
-    kind, token = entry.data.get(CONF_ACCOUNT_KIND), entry.data.get(CONF_API_TOKEN)
+def portal_unique_id(base_url: str) -> str:
+    """Return the unique id of a Connected Data Portal account: the portal it reads."""
+    return f"{AccountKind.CDP}_{base_url.strip().rstrip('/').casefold()}"
+
+
+def data_unique_id(data: Mapping[str, Any]) -> str | None:
+    """Return the unique id an account's settings give (None when they name no account)."""
+    kind = data.get(CONF_ACCOUNT_KIND)
+    if kind == AccountKind.CDP:
+        base_url = data.get(CONF_BASE_URL)
+        return portal_unique_id(base_url) if base_url else None
+    token = data.get(CONF_API_TOKEN)
     if not kind or not token:
         return None
     return account_unique_id(kind, token)
+
+
+def entry_unique_id(entry: ConfigEntry) -> str | None:
+    """Return the unique id an entry's current settings give (None for an entry without one)."""
+    return data_unique_id(entry.data)
 
 
 def entry_of_account(
@@ -70,3 +88,27 @@ def entry_holding(
             ):
                 return entry
     return None
+
+
+class AccountClaimingFlow(ConfigFlow):
+    """Config flow steps shared by every account kind: one entry per account."""
+
+    async def _async_claim_account(self, unique_id: str) -> ConfigFlowResult | None:
+        """Take the account's unique id; return an abort when the account is already set up."""
+        if (existing := entry_of_account(self.hass, unique_id)) is not None:
+            return self.async_abort(
+                reason="account_already_configured",
+                description_placeholders={"account": existing.title},
+            )
+        await self.async_set_unique_id(unique_id)
+        self._abort_if_unique_id_configured()
+        return None
+
+    def _is_another_account(self, entry: ConfigEntry, data: Mapping[str, Any]) -> bool:
+        """Tell whether new settings (reauth, reconfigure) open another configured account."""
+        unique_id = data_unique_id(data)
+        return (
+            unique_id is not None
+            and entry_of_account(self.hass, unique_id, skip={entry.entry_id})
+            is not None
+        )

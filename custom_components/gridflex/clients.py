@@ -8,9 +8,12 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
+from .api.cdp import CdpClient
+from .api.cdp.transport import DEFAULT_RETRY_DELAYS
 from .api.fpp import FppClient
 from .api.market_gateway import DEFAULT_MG_BASE_URL, MarketGatewayClient
 from .api.switchgrid import DEFAULT_EVENTS_URL, SwitchgridClient
+from .cdp.const import REQUEST_PAUSE
 from .const import (
     CONF_API_TOKEN,
     CONF_BASE_URL,
@@ -18,6 +21,11 @@ from .const import (
     CONF_TEST_MODE,
     CONF_USE_API_KEY_HEADER,
 )
+
+# The Connected Data Portal's politeness: a pause between requests, backoff on the CDN's 403
+# bursts (module-level: tests shorten them).
+CDP_REQUEST_PAUSE = REQUEST_PAUSE
+CDP_RETRY_DELAYS = DEFAULT_RETRY_DELAYS
 
 
 def fpp_client(hass: HomeAssistant, data: Mapping[str, Any]) -> FppClient:
@@ -47,4 +55,21 @@ def market_gateway_client(
         data[CONF_API_TOKEN],
         data.get(CONF_BASE_URL) or DEFAULT_MG_BASE_URL,
         use_api_key_header=bool(data.get(CONF_USE_API_KEY_HEADER, False)),
+    )
+
+
+def cdp_client(
+    hass: HomeAssistant,
+    data: Mapping[str, Any],
+    *,
+    pause: float | None = None,
+    retry_delays: tuple[float, ...] | None = None,
+) -> CdpClient:
+    """Return a Connected Data Portal client for an account's (or a form's) token and base URL."""
+    return CdpClient.create(
+        async_get_clientsession(hass),
+        (data.get(CONF_API_TOKEN) or "").strip() or None,
+        data[CONF_BASE_URL],
+        pause=CDP_REQUEST_PAUSE if pause is None else pause,
+        retry_delays=CDP_RETRY_DELAYS if retry_delays is None else retry_delays,
     )

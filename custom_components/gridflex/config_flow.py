@@ -13,8 +13,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryFlow,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
     TextSelector,
@@ -23,7 +22,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .accounts import account_unique_id, entry_of_account
+from .accounts import account_unique_id
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
 from .api.market_gateway import MarketGatewayClient
@@ -32,12 +31,15 @@ from .api.switchgrid import (
     DEFAULT_SWITCHGRID_BASE_URL,
     SwitchgridClient,
 )
+from .cdp.account_flow import CdpAccountSteps, async_check_cdp_account
+from .cdp.zone_flow import FlexibilityZoneSubentryFlow
 from .clients import fpp_client, market_gateway_client, switchgrid_client
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
     CONF_BASE_URL,
+    CONF_CLOUDHOOK_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_EVENTS_URL,
@@ -46,12 +48,20 @@ from .const import (
     DOMAIN,
     LOGGER,
     SUBENTRY_DELIVERY_POINT,
+    SUBENTRY_FLEXIBILITY_ZONE,
     SUBENTRY_METERABLE_UNIT,
     AccountKind,
 )
-from .dispatch.endpoint_url import FALLBACK_BASE_URL, dispatch_base_url
+from .dispatch.cloud import async_create_cloudhook, async_delete_cloudhook
+from .dispatch.endpoint_url import EndpointAddresses, endpoint_addresses
 from .market.config_flow import MarketGatewayFlowMixin
-from .subentry_flows import DeliveryPointSubentryFlow, MeterableUnitSubentryFlow
+from .subentry_flows import (
+    DeliveryPointSubentryFlow,
+    MeterableUnitSubentryFlow,
+    NotACdpAccountFlow,
+    NotAnFppAccountFlow,
+    NotASwitchgridAccountFlow,
+)
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -73,16 +83,40 @@ def _switchgrid_title(account: str, test_mode: bool) -> str:
     return f"Switchgrid {account}{' (test)' if test_mode else ''}"
 
 
-def _webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
-    """Return the webhook URL FPP may use instead, with a placeholder host when HA has no URL."""
-    try:
-        return webhook.async_generate_url(hass, webhook_id)
-    except NoURLAvailableError:
-        return f"{FALLBACK_BASE_URL}{webhook.async_generate_path(webhook_id)}"
+def _endpoint_placeholders(addresses: EndpointAddresses, secret: str) -> dict[str, str]:
+    return {
+        "dispatch_url": addresses.dispatch_url,
+        "webhook_url": addresses.webhook_url,
+        "secret": secret,
+    }
 
 
-class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
-    """Set up a Flexible Power Portal, Switchgrid or Market Gateway account."""
+# Sub-entry type -> the account kind it belongs to, its flow, and the flow that says so elsewhere.
+SUBENTRY_FLOWS: dict[
+    str, tuple[AccountKind, type[ConfigSubentryFlow], type[ConfigSubentryFlow]]
+] = {
+    SUBENTRY_METERABLE_UNIT: (
+        AccountKind.FPP,
+        MeterableUnitSubentryFlow,
+        NotAnFppAccountFlow,
+    ),
+    SUBENTRY_DELIVERY_POINT: (
+        AccountKind.SWITCHGRID,
+        DeliveryPointSubentryFlow,
+        NotASwitchgridAccountFlow,
+    ),
+    SUBENTRY_FLEXIBILITY_ZONE: (
+        AccountKind.CDP,
+        FlexibilityZoneSubentryFlow,
+        NotACdpAccountFlow,
+    ),
+}
+
+
+class GridFlexConfigFlow(
+    MarketGatewayFlowMixin, CdpAccountSteps, ConfigFlow, domain=DOMAIN
+):
+    """Set up a Flexible Power Portal, Switchgrid, Market Gateway or Connected Data Portal account."""
 
     VERSION = 1
     # 1.2: Switchgrid accounts have their own events feed URL.
@@ -98,13 +132,17 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Meterable Units under an FPP account, delivery points under a Switchgrid account."""
+        """
+        Each sub-entry type under its account kind; every other kind aborts in words.
+
+        Home Assistant's "Add ..." buttons on the integration page offer every account, and a
+        type an account does not list ends in Home Assistant's bare "Invalid handler specified".
+        """
         kind = config_entry.data[CONF_ACCOUNT_KIND]
-        if kind == AccountKind.FPP:
-            return {SUBENTRY_METERABLE_UNIT: MeterableUnitSubentryFlow}
-        if kind == AccountKind.SWITCHGRID:
-            return {SUBENTRY_DELIVERY_POINT: DeliveryPointSubentryFlow}
-        return {}
+        return {
+            subentry_type: flow if kind == owner else wrong_kind
+            for subentry_type, (owner, flow, wrong_kind) in SUBENTRY_FLOWS.items()
+        }
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -116,6 +154,7 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
                 AccountKind.FPP,
                 AccountKind.SWITCHGRID,
                 AccountKind.MARKET_GATEWAY,
+                AccountKind.CDP,
             ],
         )
 
@@ -123,6 +162,8 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
         """Make one real call with the token; return form errors (empty when it works)."""
+        if kind == AccountKind.CDP:
+            return await async_check_cdp_account(self.hass, data)
         client: FppClient | SwitchgridClient | MarketGatewayClient
         if kind == AccountKind.FPP:
             client = fpp_client(self.hass, data)
@@ -139,26 +180,11 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
             return {"base": "cannot_connect"}
         return {}
 
-    async def _async_claim_account(
-        self, kind: AccountKind, token: str
-    ) -> ConfigFlowResult | None:
-        """Take the account's unique id; return an abort when the account is already set up."""
-        unique_id = account_unique_id(kind, token)
-        if (existing := entry_of_account(self.hass, unique_id)) is not None:
-            return self.async_abort(
-                reason="account_already_configured",
-                description_placeholders={"account": existing.title},
-            )
-        await self.async_set_unique_id(unique_id)
-        self._abort_if_unique_id_configured()
-        return None
-
     def _other_account_errors(
-        self, entry: ConfigEntry, kind: AccountKind, token: str
+        self, entry: ConfigEntry, user_input: Mapping[str, Any]
     ) -> dict[str, str]:
         """Refuse a token that opens another configured account (reauth, reconfigure)."""
-        unique_id = account_unique_id(kind, token)
-        if entry_of_account(self.hass, unique_id, skip={entry.entry_id}) is not None:
+        if self._is_another_account(entry, {**entry.data, **user_input}):
             return {"base": "another_account"}
         return {}
 
@@ -173,7 +199,7 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
             errors[CONF_ACCOUNT_ID] = "required"
         elif user_input is not None:
             if aborted := await self._async_claim_account(
-                AccountKind.FPP, user_input[CONF_API_TOKEN]
+                account_unique_id(AccountKind.FPP, user_input[CONF_API_TOKEN])
             ):
                 return aborted
             errors = await self._async_check_token(AccountKind.FPP, user_input)
@@ -184,6 +210,13 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
                     CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
                     **_new_dispatch_credentials(),
                 }
+                # As Home Assistant's own webhook integrations do: a Cloud user gets a public
+                # address at once (deleted again when the account is removed).
+                cloudhook = await async_create_cloudhook(
+                    self.hass, self._pending[CONF_WEBHOOK_ID]
+                )
+                if cloudhook is not None:
+                    self._pending[CONF_CLOUDHOOK_URL] = cloudhook
                 return await self.async_step_fpp_endpoint()
         schema = vol.Schema(
             {
@@ -201,23 +234,27 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
     async def async_step_fpp_endpoint(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show what to paste into the portal, then create the account."""
+        """Show what to paste into the portal (and whether FPP can reach it), then create the account."""
         if user_input is not None:
             return self.async_create_entry(
                 title=f"FPP {self._pending[CONF_ACCOUNT_ID]}", data=self._pending
             )
+        addresses = endpoint_addresses(self.hass, self._pending)
         return self.async_show_form(
-            step_id="fpp_endpoint",
+            # A second step id, so the warning is a translated text of its own.
+            step_id="fpp_endpoint" if addresses.reachable else "fpp_endpoint_private",
             data_schema=vol.Schema({}),
             last_step=True,
-            description_placeholders={
-                "dispatch_url": dispatch_base_url(
-                    self.hass, self._pending[CONF_ENDPOINT_ID]
-                ),
-                "webhook_url": _webhook_url(self.hass, self._pending[CONF_WEBHOOK_ID]),
-                "secret": self._pending[CONF_DISPATCH_SECRET],
-            },
+            description_placeholders=_endpoint_placeholders(
+                addresses, self._pending[CONF_DISPATCH_SECRET]
+            ),
         )
+
+    async def async_step_fpp_endpoint_private(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the same step, worded for when the only addresses are local ones."""
+        return await self.async_step_fpp_endpoint(user_input)
 
     # --- Switchgrid ---------------------------------------------------------------------
 
@@ -231,7 +268,7 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
         elif user_input is not None:
             test_mode = user_input.get(CONF_TEST_MODE, False)
             if aborted := await self._async_claim_account(
-                AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN]
+                account_unique_id(AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN])
             ):
                 return aborted
             errors = await self._async_check_token(AccountKind.SWITCHGRID, user_input)
@@ -278,7 +315,7 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             kind = entry.data[CONF_ACCOUNT_KIND]
             errors = self._other_account_errors(
-                entry, kind, user_input[CONF_API_TOKEN]
+                entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 # The unique id stays the one the account was created with.
@@ -301,6 +338,8 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
             return await self.async_step_fpp_reconfigure(user_input)
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.MARKET_GATEWAY:
             return await self.async_step_market_gateway_reconfigure(user_input)
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.CDP:
+            return await self.async_step_cdp_reconfigure(user_input)
         return await self._async_reconfigure(
             "reconfigure", AccountKind.SWITCHGRID, user_input, {}
         )
@@ -310,17 +349,19 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the token and base URL of an FPP account; show again what the portal needs."""
         entry = self._get_reconfigure_entry()
+        addresses = endpoint_addresses(self.hass, entry.data)
         return await self._async_reconfigure(
-            "fpp_reconfigure",
+            "fpp_reconfigure" if addresses.reachable else "fpp_reconfigure_private",
             AccountKind.FPP,
             user_input,
-            {
-                "dispatch_url": dispatch_base_url(
-                    self.hass, entry.data[CONF_ENDPOINT_ID]
-                ),
-                "secret": entry.data[CONF_DISPATCH_SECRET],
-            },
+            _endpoint_placeholders(addresses, entry.data[CONF_DISPATCH_SECRET]),
         )
+
+    async def async_step_fpp_reconfigure_private(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the same step, worded for when the only addresses are local ones."""
+        return await self.async_step_fpp_reconfigure(user_input)
 
     async def _async_reconfigure(
         self,
@@ -335,7 +376,7 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
             user_input = dict(user_input)
             regenerate = bool(user_input.pop(CONF_REGENERATE_DISPATCH_KEY, False))
             errors = self._other_account_errors(
-                entry, kind, user_input[CONF_API_TOKEN]
+                entry, user_input
             ) or await self._async_check_token(kind, {**entry.data, **user_input})
             if not errors:
                 title = entry.title
@@ -346,6 +387,14 @@ class GridFlexConfigFlow(MarketGatewayFlowMixin, ConfigFlow, domain=DOMAIN):
                 if regenerate:
                     # A key that may have leaked: the old key, URL and webhook stop working.
                     user_input |= _new_dispatch_credentials()
+                    if entry.data.get(CONF_CLOUDHOOK_URL):
+                        # The Cloud address ends with the old webhook id; the new id gets its own.
+                        await async_delete_cloudhook(
+                            self.hass, entry.data[CONF_WEBHOOK_ID]
+                        )
+                        user_input[CONF_CLOUDHOOK_URL] = await async_create_cloudhook(
+                            self.hass, user_input[CONF_WEBHOOK_ID]
+                        )
                 return self.async_update_reload_and_abort(
                     entry,
                     title=title,

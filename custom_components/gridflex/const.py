@@ -16,6 +16,7 @@ CONF_ACCOUNT_ID: Final = "account_id"
 CONF_DISPATCH_SECRET: Final = "dispatch_secret"
 CONF_ENDPOINT_ID: Final = "endpoint_id"
 CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 CONF_TEST_MODE: Final = "test_mode"
 CONF_EVENTS_URL: Final = "events_url"  # Switchgrid's demand-response feed, its own host
 
@@ -37,6 +38,9 @@ DEFAULT_MAX_DISPATCH_MINUTES: Final = 240
 # A device is not switched again sooner than this (compressors must not short-cycle).
 DEFAULT_MIN_SWITCH_MINUTES: Final = 5
 
+# Connected Data Portal flexibility zone sub-entry (the rest lives in cdp/const.py)
+SUBENTRY_FLEXIBILITY_ZONE: Final = "flexibility_zone"
+
 # Switchgrid delivery point sub-entry
 SUBENTRY_DELIVERY_POINT: Final = "delivery_point"
 CONF_ENERGY_TYPE: Final = "energy_type"
@@ -54,6 +58,7 @@ class AccountKind(StrEnum):
     FPP = "fpp"
     SWITCHGRID = "switchgrid"
     MARKET_GATEWAY = "market_gateway"
+    CDP = "cdp"  # National Grid DSO's Connected Data Portal (cdp/)
 
 
 class Granularity(StrEnum):

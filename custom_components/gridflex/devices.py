@@ -7,7 +7,21 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
-from .const import CONF_ACCOUNT_KIND, DOMAIN, SUBENTRY_METERABLE_UNIT, AccountKind
+from .const import (
+    CONF_ACCOUNT_KIND,
+    DOMAIN,
+    SUBENTRY_FLEXIBILITY_ZONE,
+    SUBENTRY_METERABLE_UNIT,
+    AccountKind,
+)
+
+# Who runs each kind of account, and what its account device is called.
+_ACCOUNT_MODELS: dict[str, tuple[str, str]] = {
+    AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
+    AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
+    AccountKind.MARKET_GATEWAY: ("National Grid DSO", "Market Gateway account"),
+    AccountKind.CDP: ("National Grid DSO", "Connected Data Portal account"),
+}
 
 
 def device_identifier(
@@ -19,16 +33,9 @@ def device_identifier(
     return (DOMAIN, f"{entry.unique_id}_{subentry.unique_id}")
 
 
-ACCOUNT_MAKERS = {
-    AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
-    AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
-    AccountKind.MARKET_GATEWAY: ("National Grid DSO", "Market Gateway account"),
-}
-
-
 def account_device_info(entry: ConfigEntry) -> DeviceInfo:
     """Device that stands for the account itself."""
-    manufacturer, model = ACCOUNT_MAKERS[AccountKind(entry.data[CONF_ACCOUNT_KIND])]
+    manufacturer, model = _ACCOUNT_MODELS[entry.data[CONF_ACCOUNT_KIND]]
     return DeviceInfo(
         identifiers={device_identifier(entry)},
         name=entry.title,
@@ -39,9 +46,12 @@ def account_device_info(entry: ConfigEntry) -> DeviceInfo:
 
 
 def subentry_device_info(entry: ConfigEntry, subentry: ConfigSubentry) -> DeviceInfo:
-    """Device that stands for a Meterable Unit or a delivery point."""
+    """Device that stands for a Meterable Unit, a delivery point or a flexibility zone."""
     if subentry.subentry_type == SUBENTRY_METERABLE_UNIT:
         model = "Meterable Unit"
+    elif subentry.subentry_type == SUBENTRY_FLEXIBILITY_ZONE:
+        voltage = subentry.data.get("voltage")
+        model = f"{voltage.upper()} flexibility zone" if voltage else "Flexibility zone"
     else:
         model = (
             "GRDF gas delivery point (PCE)"
@@ -52,9 +62,7 @@ def subentry_device_info(entry: ConfigEntry, subentry: ConfigSubentry) -> Device
         identifiers={device_identifier(entry, subentry)},
         name=subentry.title,
         model=model,
-        manufacturer="National Grid DSO"
-        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP
-        else "Switchgrid",
+        manufacturer=_ACCOUNT_MODELS[entry.data[CONF_ACCOUNT_KIND]][0],
         # The link to the account device is set at setup (devices.py) with via_device_id:
         # the via_device tuple is deprecated in newer Home Assistant.
     )

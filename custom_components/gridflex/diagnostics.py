@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import (
     CONF_API_TOKEN,
+    CONF_CLOUDHOOK_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_HOLDER_NAME,
@@ -18,13 +19,14 @@ from .const import (
 from .dispatch.inbound_log import redact_url
 from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
-# Credentials, and the two ids that make the inbound endpoint's URL; the holder's name
+# Credentials, and the ids and Cloud address that make the inbound endpoint's URL; the holder's name
 # and street are personal data that a shared diagnostics file does not need.
 TO_REDACT = {
     CONF_API_TOKEN,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_WEBHOOK_ID,
+    CONF_CLOUDHOOK_URL,
     CONF_HOLDER_NAME,
     CONF_STREET,
     "token",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.const import ATTR_RESTORED, STATE_UNAVAILABLE
+from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 
 from .devices import account_device_info, subentry_device_info
@@ -28,3 +30,21 @@ class GridFlexEntity(Entity):
             if subentry
             else account_device_info(entry)
         )
+
+
+@callback
+def drop_unavailable_placeholder(entity: Entity) -> None:
+    """
+    Remove the "unavailable" placeholder Home Assistant wrote while the entity was away.
+
+    An event entity restores its last event when an account reloads (or HA restarts); going
+    from that placeholder to the restored event would read as a new "detected an event" line
+    in the logbook. Without the placeholder, the restored state is a first state: no line.
+    """
+    state = entity.hass.states.get(entity.entity_id)
+    if (
+        state is not None
+        and state.state == STATE_UNAVAILABLE
+        and state.attributes.get(ATTR_RESTORED)
+    ):
+        entity.hass.states.async_remove(entity.entity_id)

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .runtime import GridFlexConfigEntry, async_add_flow_entities
+from .runtime import flow_platform_setup
 
 PARALLEL_UPDATES = 0
 
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: GridFlexConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the event entities of this account's flows."""
-    async_add_flow_entities(entry, Platform.EVENT, async_add_entities)
+async_setup_entry = flow_platform_setup(Platform.EVENT)

@@ -17,6 +17,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 
+from .account_issue import async_set_account_issue
 from .accounts import entry_of_account, entry_unique_id
 from .api.switchgrid import DEFAULT_EVENTS_URL
 from .const import CONF_ACCOUNT_KIND, CONF_EVENTS_URL, DOMAIN, LOGGER, AccountKind
@@ -93,21 +94,15 @@ def update_duplicate_issue(
     hass: HomeAssistant, entry: ConfigEntry, *, removed: str | None = None
 ) -> None:
     """Show, or clear, the repair issue of an entry whose account another entry also holds."""
-    issue_id = f"{DUPLICATE_ACCOUNT}_{entry.entry_id}"
     own = entry_unique_id(entry)
     skip = {entry.entry_id, removed or entry.entry_id}
     other = entry_of_account(hass, own, skip=skip) if own is not None else None
-    if other is None:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
+    async_set_account_issue(
         hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=DUPLICATE_ACCOUNT,
-        translation_placeholders={"account": entry.title, "other": other.title},
+        DUPLICATE_ACCOUNT,
+        entry.entry_id,
+        ir.IssueSeverity.ERROR,
+        None if other is None else {"account": entry.title, "other": other.title},
     )
 
 

@@ -9,13 +9,13 @@ import this module: they are handed their client and the plain config entry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -66,3 +66,23 @@ def async_add_flow_entities(
         for subentry_id, entities in flow.entities(platform).items():
             if entities:
                 async_add_entities(entities, config_subentry_id=subentry_id)
+
+
+type PlatformSetup = Callable[
+    [HomeAssistant, GridFlexConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def flow_platform_setup(platform: Platform) -> PlatformSetup:
+    """Return the ``async_setup_entry`` of ``platform``: it adds every flow's entities."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: GridFlexConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add this platform's entities of the account's flows."""
+        async_add_flow_entities(entry, platform, async_add_entities)
+
+    return async_setup_entry

@@ -337,3 +337,33 @@ class DeliveryPointSubentryFlow(ElectricitySearchMixin, ConfigSubentryFlow):
             description_placeholders={"point": subentry.data[point_key]},
             errors=errors,
         )
+
+
+class NotAnFppAccountFlow(ConfigSubentryFlow):
+    """Say where Meterable Units belong when one is added to a Switchgrid account."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Stop at once, in words."""
+        return self.async_abort(reason="not_an_fpp_account")
+
+
+class NotASwitchgridAccountFlow(ConfigSubentryFlow):
+    """Say where delivery points belong when one is added to an FPP account."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Stop at once, in words."""
+        return self.async_abort(reason="not_a_switchgrid_account")
+
+
+class NotACdpAccountFlow(ConfigSubentryFlow):
+    """Say where flexibility zones belong when one is added to another kind of account."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Stop at once, in words."""
+        return self.async_abort(reason="not_a_cdp_account")

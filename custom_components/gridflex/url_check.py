@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .const import CONF_BASE_URL, DOMAIN
+from .account_issue import async_set_account_issue
+from .const import CONF_BASE_URL
 from .runtime import GridFlexConfigEntry
 
 
@@ -29,17 +30,11 @@ def is_cleartext_remote(url: str) -> bool:
 @callback
 def async_check_base_url(hass: HomeAssistant, entry: GridFlexConfigEntry) -> None:
     """Raise (or clear) the repair issue for a clear-text base URL."""
-    issue_id = f"insecure_base_url_{entry.entry_id}"
     url = entry.data.get(CONF_BASE_URL) or ""
-    if not is_cleartext_remote(url):
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
+    async_set_account_issue(
         hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="insecure_base_url",
-        translation_placeholders={"account": entry.title},
+        "insecure_base_url",
+        entry.entry_id,
+        ir.IssueSeverity.WARNING,
+        {"account": entry.title} if is_cleartext_remote(url) else None,
     )

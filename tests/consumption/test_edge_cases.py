@@ -131,7 +131,7 @@ def _feed_event(event_id: str, start: str, end: str) -> dict[str, str]:
 
 
 async def _calendar_summaries(hass: HomeAssistant) -> list[str]:
-    calendar = "calendar.switchgrid_maison_test_demand_response_events"
+    calendar = "calendar.switchgrid_maison_test_demand_response_calendar"
     response = await hass.services.async_call(
         "calendar",
         "get_events",
@@ -167,7 +167,7 @@ async def test_events_feed_outage_keeps_the_last_events_and_recovery_reads_new_o
     assert [f.status for f in sim.fired] == [500]
     # The events read before the outage are kept; the one added meanwhile is not seen yet.
     assert await _calendar_summaries(hass) == ["Effacement 1"]
-    state = hass.states.get("calendar.switchgrid_maison_test_demand_response_events")
+    state = hass.states.get("calendar.switchgrid_maison_test_demand_response_calendar")
     assert state is not None
     assert state.attributes["message"] == "Effacement 1"
 

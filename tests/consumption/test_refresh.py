@@ -210,7 +210,7 @@ async def test_demand_response_calendar_and_binary_sensor(
     ]
     await setup_entry(hass, make_entry(sim))  # 08:00 UTC
     fired: list[str] = []
-    event_entity = "event.switchgrid_maison_test_demand_response"
+    event_entity = "event.switchgrid_maison_test_demand_response_start_or_end"
     hass.bus.async_listen(
         "state_changed",
         lambda e: (
@@ -219,8 +219,8 @@ async def test_demand_response_calendar_and_binary_sensor(
             else None
         ),
     )
-    binary = "binary_sensor.switchgrid_maison_test_demand_response_event"
-    calendar = "calendar.switchgrid_maison_test_demand_response_events"
+    binary = "binary_sensor.switchgrid_maison_test_demand_response_now"
+    calendar = "calendar.switchgrid_maison_test_demand_response_calendar"
     assert hass.states.get(binary).state == "off"
     assert hass.states.get(calendar).attributes["message"] == "Effacement"
     await _advance(hass, frozen, dt.timedelta(hours=1, seconds=1))

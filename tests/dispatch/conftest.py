@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
@@ -36,6 +37,11 @@ from custom_components.gridflex.const import (
     SUBENTRY_METERABLE_UNIT,
 )
 from custom_components.gridflex.dispatch.flow import DispatchFlow
+from custom_components.gridflex.dispatch.journal import (
+    FIRST_JOURNAL,
+    read_journals,
+    replay,
+)
 from custom_components.gridflex.dispatch.notify import MAX_HOLD_S
 from custom_components.gridflex.dispatch.persistence import store_key
 from custom_components.gridflex.dispatch.records import LIVE_PHASES
@@ -86,6 +92,15 @@ class Harness:
     events: list[Event[dict[str, Any]]]
     freezer: FrozenDateTimeFactory
     hass_storage: dict[str, Any]
+    journals: Path
+
+    def on_disk(self) -> dict[str, Any] | None:
+        """The dispatch state as written: the full file with its journals replayed."""
+        return saved_dispatch_state(
+            self.hass_storage.get(store_key(self.entry.entry_id)),
+            self.journals,
+            store_key(self.entry.entry_id),
+        )
 
     async def put(
         self,
@@ -134,8 +149,7 @@ class Harness:
     async def stored(self) -> dict[str, Any] | None:
         """What the Store holds once the writes under way are done."""
         await self.hass.async_block_till_done()
-        saved = self.hass_storage.get(store_key(self.entry.entry_id))
-        return saved["data"] if saved else None
+        return self.on_disk()
 
     @property
     def runtime(self) -> Any:
@@ -151,18 +165,31 @@ class Harness:
         await self.settle()
 
 
+def saved_dispatch_state(
+    saved: dict[str, Any] | None, directory: Path, key: str
+) -> dict[str, Any] | None:
+    """A full dispatch file (as HA's Store keeps it) with the journals after it replayed."""
+    data = saved["data"] if saved else None
+    first = data.get(FIRST_JOURNAL, 0) if isinstance(data, dict) else 0
+    read = read_journals(directory, key, first)
+    if not read.entries:
+        return data
+    return replay(data if isinstance(data, dict) else {}, read.entries)
+
+
 def stored_ids(saved: dict[str, Any] | None) -> list[str]:
     """Instruction ids in a Store snapshot, oldest first (none when nothing was written)."""
     return [r["id"] for r in saved["instructions"]] if saved else []
 
 
 @pytest.fixture
-async def harness(
+async def harness(  # noqa: PLR0917 - pytest passes fixtures by name
     hass: HomeAssistant,
     fpp_sim: FppSimulator,
     hass_client_no_auth: Callable[[], Awaitable[Any]],
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
+    dispatch_journals_in_tmp_path: Path,
 ) -> AsyncIterator[Harness]:
     freezer.move_to(NOW)
     await async_setup_component(
@@ -188,7 +215,15 @@ async def harness(
     # Before the first client: newer HA freezes the HTTP router once the app has started.
     assert await async_setup_component(hass, "diagnostics", {})
     client = await hass_client_no_auth()
-    yield Harness(hass, entry, client, events, freezer, hass_storage)
+    yield Harness(
+        hass,
+        entry,
+        client,
+        events,
+        freezer,
+        hass_storage,
+        dispatch_journals_in_tmp_path,
+    )
     if entry.state is ConfigEntryState.LOADED:
         assert_book_consistent(
             entry.runtime_data.flow(DispatchFlow).runtime.lifecycle.records

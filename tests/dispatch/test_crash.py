@@ -15,6 +15,11 @@ from typing import Any
 import aiohttp
 
 from bench.ha_process import ENDPOINT_ID, ENTRY_ID, SECRET, WEBHOOK_ID, HaProcess, mu_id
+from custom_components.gridflex.dispatch.journal import (
+    FIRST_JOURNAL,
+    read_journals,
+    replay,
+)
 from custom_components.gridflex.dispatch.persistence import store_key
 from tests.simulators.fpp import FppSimulator
 
@@ -78,8 +83,12 @@ async def _burst(ha: HaProcess) -> tuple[dict[str, str], int]:
 
 
 def _on_disk(ha: HaProcess) -> dict[str, str]:
-    path = ha.config_dir / ".storage" / store_key(ENTRY_ID)
-    saved = json.loads(path.read_text())["data"]["instructions"]
+    """The full file with its journals replayed, as GridFlex's loader reads them."""
+    storage = ha.config_dir / ".storage"
+    path = storage / store_key(ENTRY_ID)
+    full = json.loads(path.read_text())["data"] if path.exists() else {}
+    read = read_journals(storage, store_key(ENTRY_ID), full.get(FIRST_JOURNAL, 0))
+    saved = replay(full, read.entries)["instructions"]
     return {item["id"]: item["status"] for item in saved}
 
 

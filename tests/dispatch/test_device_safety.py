@@ -98,6 +98,22 @@ async def test_turn_up_never_turns_devices_off(harness: Harness) -> None:
     assert any("never turns devices off" in m for m in _logbook(logbook))
 
 
+async def test_skipped_control_is_said_in_the_users_language(harness: Harness) -> None:
+    await harness.hass.config.async_update(language="fr")
+    await harness.hass.async_block_till_done()
+    logbook = async_capture_events(harness.hass, "logbook_entry")
+    await harness.put(
+        V2, instruction(direction="turn_up", start="2026-01-15T16:00:00Z")
+    )
+    assert harness.state(HEATER) == "on"
+    assert [m for m in _logbook(logbook) if m.startswith("Instruction")] == [
+        (
+            "Instruction 7c3e0f5e de MU-1001 : appareils laissés tels quels"
+            " (une instruction de hausse n’éteint jamais d’appareil)"
+        )
+    ]
+
+
 async def test_an_mu_may_act_only_for_its_products(harness: Harness) -> None:
     await _set_options(harness, **{CONF_CONTROL_LISTED_PRODUCTS_ONLY: True})
     logbook = async_capture_events(harness.hass, "logbook_entry")

@@ -11,12 +11,11 @@ from unittest.mock import patch
 
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
-from homeassistant.util.file import WriteError
 import pytest
 
 from custom_components.gridflex.api.fpp.dispatch import parse_instruction
 from custom_components.gridflex.const import DOMAIN
-from custom_components.gridflex.dispatch.durable_store import DurableStore
+from custom_components.gridflex.dispatch.journal import Journal
 from custom_components.gridflex.dispatch.persistence import (
     RETRY_FAILED_WRITE_S,
     store_key,
@@ -32,8 +31,7 @@ JSON = {**AUTH, "Content-Type": "application/json"}
 
 def _on_disk(harness: Harness) -> list[str]:
     """Instruction ids in the Store as written, without waiting for anything."""
-    saved = harness.hass_storage.get(store_key(harness.entry.entry_id))
-    return stored_ids(saved["data"] if saved else None)
+    return stored_ids(harness.on_disk())
 
 
 async def _put_raw(harness: Harness, body: Any) -> tuple[int, dict[str, Any], Any]:
@@ -47,7 +45,8 @@ async def test_each_200_is_on_disk_when_it_arrives(harness: Harness) -> None:
     assert _on_disk(harness) == ["first"]
     status, _, _ = await _put_raw(harness, {"id": "first", "status": "cancelled"})
     assert status == 200
-    saved = harness.hass_storage[store_key(harness.entry.entry_id)]["data"]
+    saved = harness.on_disk()
+    assert saved is not None
     assert saved["instructions"][0]["status"] == "cancelled"
 
 
@@ -69,9 +68,7 @@ async def test_a_failed_write_answers_503_keeps_it_and_retries(
 ) -> None:
     hass = harness.hass
     issue_id = write_failed_issue_id(store_key(harness.entry.entry_id))
-    with patch.object(
-        DurableStore, "_async_write_data", side_effect=WriteError("disk full")
-    ):
+    with patch.object(Journal, "append", side_effect=OSError("disk full")):
         for _ in range(3):
             status, body, headers = await _put_raw(harness, instruction(id="kept"))
             assert status == 503

@@ -1,4 +1,4 @@
-"""Logbook text, internal faults (503), open-ended legacy instructions on the calendar."""
+"""Internal faults (503), open-ended legacy instructions on the calendar."""
 
 from __future__ import annotations
 
@@ -7,46 +7,8 @@ from typing import Any
 from homeassistant.core import Event, HomeAssistant
 import pytest
 
-from custom_components.gridflex import logbook
-from custom_components.gridflex.const import EVENT_DISPATCH
-from custom_components.gridflex.dispatch.describe import describe_dispatch_event
-
 from .bodies import instruction
 from .conftest import V1_START, V2, Harness
-
-
-async def test_logbook_describes_dispatch_events(harness: Harness) -> None:
-    described: dict[str, Any] = {}
-
-    def register(domain: str, event_type: str, describe: Any) -> None:
-        described[event_type] = describe
-
-    logbook.async_describe_events(harness.hass, register)
-    await harness.put(V2, instruction(start="2026-01-15T16:00:00Z"))
-    started = next(e for e in harness.events if e.data["type"] == "started")
-    entry = described[EVENT_DISPATCH](started)
-    assert entry == {
-        "name": "GridFlex",
-        "message": "ou_15 instruction 7c3e0f5e for MU-1001 (3.5 kW, 2026-01-15T16:00:00Z to 2026-01-15T19:00:00Z) started late (it arrived after its start)",
-    }
-
-
-def test_describe_ended_and_missed() -> None:
-    text = describe_dispatch_event(
-        {
-            "type": "ended",
-            "instruction_id": "x",
-            "meterable_unit_id": "MU-1",
-            "reason": "missed",
-            "missed": True,
-            "start": "a",
-            "end": None,
-        }
-    )
-    assert (
-        text
-        == "Dispatch instruction x for MU-1 (a to open end) ended: missed while Home Assistant was not running"
-    )
 
 
 @pytest.mark.allow_gridflex_errors("^Dispatch request failed inside GridFlex")
@@ -73,8 +35,8 @@ async def test_open_ended_legacy_instruction_on_the_calendar(harness: Harness) -
     )
     state = harness.hass.states.get("calendar.fpp_acme_flex_dispatches")
     assert state.state == "on"
-    assert state.attributes["message"] == "Dispatch: MU-1001"
-    assert state.attributes["description"].startswith("MU-1001: power not given")
+    assert state.attributes["message"] == "Turn down — FPP"
+    assert state.attributes["description"].startswith("Meterable Units: MU-1001\n")
 
 
 async def test_switchgrid_account_has_no_dispatch(

@@ -293,7 +293,9 @@ async def test_calendar_lists_past_and_upcoming(harness: Harness) -> None:
     await harness.put(V2, {"id": "never-seen", "status": "cancelled"})
     state = harness.hass.states.get("calendar.fpp_acme_flex_dispatches")
     assert state.state == "off"
-    assert state.attributes["message"] == "ou_15: MU-1001, MU-1002"
+    assert state.attributes["message"] == (
+        "Turn down 4.7 kW — Operational Utilisation – 15-minute instruction"
+    )
     result = await harness.hass.services.async_call(
         "calendar",
         "get_events",
@@ -310,12 +312,10 @@ async def test_calendar_lists_past_and_upcoming(harness: Harness) -> None:
         "2026-01-15T10:00:00+00:00",
         "2026-01-15T17:00:00+00:00",
     ]
-    assert events[1]["description"].endswith("Instruction: 7c3e0f5e")
-    assert events[1]["description"].splitlines()[:3] == [
-        "MU-1001: 3.5 kW",
-        "MU-1002: 1.2 kW",
-        "Zone: Bath 33kV",
-    ]
+    assert events[1]["description"].endswith("Product code: ou_15")
+    assert events[1]["description"].splitlines()[0] == (
+        "Meterable Units: MU-1001 (3.5 kW), MU-1002 (1.2 kW)"
+    )
     await harness.advance_to(T17)
     assert harness.hass.states.get("calendar.fpp_acme_flex_dispatches").state == "on"
 

@@ -186,7 +186,7 @@ async def test_rejected_batch_is_parked_with_a_repair_issue(
     assert issue.translation_placeholders == {
         "mu_id": "MU-1",
         "count": "1",
-        "detail": "readings[0].power_kw: too big",
+        "detail": r"readings\[0\].power\_kw: too big",  # as markdown words
     }
     assert entity_state(hass, "binary_sensor", "readings_healthy") == "on"
     assert entity_state(hass, "sensor", "readings_last_upload") == "ok"

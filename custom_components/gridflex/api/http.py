@@ -82,7 +82,16 @@ async def _read_capped(resp: aiohttp.ClientResponse, what: str) -> bytes:
     return b"".join(chunks)
 
 
-async def request_json(
+@dataclass(frozen=True, slots=True)
+class RawReply:
+    """An HTTP reply before any interpretation: for services whose errors hide in the body."""
+
+    status: int
+    text: str
+    retry_after: float | None
+
+
+async def send_request(
     session: aiohttp.ClientSession,
     method: str,
     url: str,
@@ -92,9 +101,9 @@ async def request_json(
     json_body: Any = None,
     encoded_body: bytes | None = None,
     request_timeout: float = DEFAULT_TIMEOUT,
-) -> Any:
+) -> RawReply:
     """
-    Send one request and return its decoded JSON body, or raise a typed error.
+    Send one request and return its status and text; only transport faults raise.
 
     ``encoded_body`` is a JSON body already encoded (large bodies built without dicts).
     """
@@ -115,8 +124,9 @@ async def request_json(
             text = (await _read_capped(resp, f"{method} {url}")).decode(
                 "utf-8", errors="replace"
             )
-            status = resp.status
-            retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+            return RawReply(
+                resp.status, text, parse_retry_after(resp.headers.get("Retry-After"))
+            )
     except TimeoutError as err:
         raise TemporaryError(
             f"{method} {url}: timed out after {request_timeout:g} s"
@@ -124,6 +134,30 @@ async def request_json(
     except aiohttp.ClientError as err:
         raise TemporaryError(f"{method} {url}: {err.__class__.__name__}") from err
 
+
+async def request_json(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None = None,
+    json_body: Any = None,
+    encoded_body: bytes | None = None,
+    request_timeout: float = DEFAULT_TIMEOUT,
+) -> Any:
+    """Send one request and return its decoded JSON body, or raise a typed error."""
+    reply = await send_request(
+        session,
+        method,
+        url,
+        headers=headers,
+        params=params,
+        json_body=json_body,
+        encoded_body=encoded_body,
+        request_timeout=request_timeout,
+    )
+    status, text, retry_after = reply.status, reply.text, reply.retry_after
     if status in (401, 403):
         raise AuthError(f"{method} {url}: HTTP {status}", status)
     if status == 429:

@@ -37,12 +37,7 @@ from ..const import (
     EnergyType,
 )
 from .consent import async_follow_consent, delivery_point
-from .fetch import (
-    ENEDIS_FAILED,
-    GRDF_ERROR,
-    async_refresh_electricity,
-    async_refresh_gas,
-)
+from .fetch import async_refresh_point, data_error_kind
 from .issues import raise_data_issue, update_consent_issue
 from .models import ConsumptionData, PendingOrder, PointState
 from .statistics_rules import PARIS
@@ -75,6 +70,11 @@ def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
             if moment > local:
                 return moment.astimezone(dt.UTC)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _masked(point: str) -> str:
+    """Show a delivery point number in logs by its last four digits only (personal data)."""
+    return f"…{point[-4:]}"
 
 
 def _until_next_refresh(delay: dt.timedelta | None) -> dt.timedelta:
@@ -191,27 +191,27 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
             for sub in self.delivery_points:
                 await self._async_consent(sub)
                 state = self._point_state(sub)
+                LOGGER.debug(
+                    "Switchgrid refresh, %s point %s: consent %s",
+                    state.energy_type.value,
+                    _masked(state.point),
+                    state.ask.status if state.ask else "not asked yet",
+                )
                 if state.ask is None or state.ask.status != AskStatus.ACCEPTED:
                     continue
-                refresh = (
-                    async_refresh_gas
-                    if state.energy_type == EnergyType.GAS
-                    else async_refresh_electricity
-                )
                 try:
-                    pending |= await refresh(self.hass, self.client, sub, state, now)
+                    pending |= await async_refresh_point(
+                        self.hass, self.client, sub, state, now
+                    )
                 except NotAvailableError as err:
-                    LOGGER.debug("Data of %s not available yet: %s", state.point, err)
+                    LOGGER.debug(
+                        "Data of %s not available yet: %s", _masked(state.point), err
+                    )
                 except (RejectedError, ContractError) as err:
                     # This point's request or reply is at fault: show it, keep the others going.
                     message = getattr(err, "detail", None) or str(err)
                     state.last_error = message
-                    kind = (
-                        GRDF_ERROR
-                        if state.energy_type == EnergyType.GAS
-                        else ENEDIS_FAILED
-                    )
-                    raise_data_issue(self.hass, kind, sub, message)
+                    raise_data_issue(self.hass, data_error_kind(state), sub, message)
         except AuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
@@ -231,6 +231,13 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
             ) from err
         finally:
             self._save()
+        LOGGER.debug(
+            "Switchgrid refresh of %s done: %s delivery points, %s demand-response events%s",
+            self.config_entry.title,
+            len(self.delivery_points),
+            len(self.data.events),
+            ", more data pending" if pending else "",
+        )
         self._retries = 0
         self._schedule_consent_check()
         if pending and self._follow_ups < MAX_FOLLOW_UPS:

@@ -10,7 +10,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
-from ..entity import GridFlexEntity
+from ..entity import GridFlexEntity, drop_unavailable_placeholder
 from .coordinator import ConsumptionCoordinator
 
 STARTED = "started"
@@ -35,6 +35,7 @@ class DemandResponseEventEntity(
 
     async def async_added_to_hass(self) -> None:
         """Follow event starts and ends."""
+        drop_unavailable_placeholder(self)
         await super().async_added_to_hass()
         self._track()
         self.async_on_remove(self._cancel)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
@@ -11,7 +12,7 @@ from ..api.errors import NotAvailableError
 from ..api.switchgrid import SwitchgridClient
 from ..api.switchgrid.enedis import C68_ASYNC, LOADCURVE
 from ..api.switchgrid.models import GrdfReply, Order, OrderRequest, RequestStatus
-from ..const import LOGGER
+from ..const import LOGGER, EnergyType
 from .issues import (
     SERIES_MISMATCH,
     clear_data_issue,
@@ -84,17 +85,40 @@ def _drop_stale_order(state: PointState, now: dt.datetime) -> None:
         state.pending_order = None
 
 
-async def async_refresh_gas(
+class _Point(NamedTuple):
+    """One delivery point being refreshed: where its data comes from and goes."""
+
+    hass: HomeAssistant
+    client: SwitchgridClient
+    subentry: ConfigSubentry
+    state: PointState
+
+
+def data_error_kind(state: PointState) -> str:
+    """Return the data issue a point's upstream errors are shown under."""
+    return GRDF_ERROR if state.energy_type == EnergyType.GAS else ENEDIS_FAILED
+
+
+async def async_refresh_point(
     hass: HomeAssistant,
     client: SwitchgridClient,
     subentry: ConfigSubentry,
     state: PointState,
     now: dt.datetime,
 ) -> bool:
+    """Bring a point's statistics up to date; return True while an order is still pending."""
+    point = _Point(hass, client, subentry, state)
+    _drop_stale_order(state, now)
+    if state.energy_type == EnergyType.GAS:
+        return await _async_refresh_gas(point, now)
+    return await _async_refresh_electricity(point, now)
+
+
+async def _async_refresh_gas(point: _Point, now: dt.datetime) -> bool:
     """Bring a PCE's statistics up to date; return True while an order is still pending."""
+    hass, client, subentry, state = point
     energy = gas_energy_spec(state.point, subentry.title)
     reply: Order | GrdfReply
-    _drop_stale_order(state, now)
     if state.pending_order is not None:
         reply = await client.async_get_grdf_order(state.pending_order.order_id)
     else:
@@ -151,16 +175,10 @@ async def _async_import_gas(
     state.conversion_coefficient = latest.conversion_coefficient
 
 
-async def async_refresh_electricity(
-    hass: HomeAssistant,
-    client: SwitchgridClient,
-    subentry: ConfigSubentry,
-    state: PointState,
-    now: dt.datetime,
-) -> bool:
+async def _async_refresh_electricity(point: _Point, now: dt.datetime) -> bool:
     """Bring a PRM's statistics and contract data up to date; True while still pending."""
+    hass, client, subentry, state = point
     spec = electricity_spec(state.point, subentry.title)
-    _drop_stale_order(state, now)
     if state.pending_order is not None:
         order_id = state.pending_order.order_id
     else:

@@ -10,6 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..api.switchgrid.models import Ask, AskStatus
 from ..const import DOMAIN
+from ..issue_text import link, plain
 from .statistics_rules import PARIS, SeriesMismatch
 
 EXPIRY_WARNING = dt.timedelta(days=30)
@@ -73,7 +74,7 @@ def update_consent_issue(
         translation_key=key,
         translation_placeholders={
             "point": subentry.title,
-            "url": ask.user_url or "",
+            "url": link(ask.user_url or ""),
             "expires": expires,
         },
         data={
@@ -94,15 +95,7 @@ def raise_data_issue(
     hass: HomeAssistant, kind: str, subentry: ConfigSubentry, message: str
 ) -> None:
     """Show an upstream data error with its message."""
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        data_issue_id(kind, subentry.subentry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=kind,
-        translation_placeholders={"point": subentry.title, "message": message},
-    )
+    _raise_point_issue(hass, kind, subentry, {"message": plain(message)})
 
 
 def raise_series_mismatch_issue(
@@ -111,20 +104,34 @@ def raise_series_mismatch_issue(
     mismatch: SeriesMismatch,
 ) -> None:
     """Show a load curve that was not imported because its value count does not fit its span."""
-    ir.async_create_issue(
+    _raise_point_issue(
         hass,
-        DOMAIN,
-        data_issue_id(SERIES_MISMATCH, subentry.subentry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=SERIES_MISMATCH,
-        translation_placeholders={
-            "point": subentry.title,
+        SERIES_MISMATCH,
+        subentry,
+        {
             "expected": str(mismatch.expected),
             "received": str(mismatch.received),
             "start": _local(mismatch.starts_at),
             "end": _local(mismatch.ends_at),
         },
+    )
+
+
+def _raise_point_issue(
+    hass: HomeAssistant,
+    kind: str,
+    subentry: ConfigSubentry,
+    placeholders: dict[str, str],
+) -> None:
+    """Show a data error of one delivery point, named by its title."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        data_issue_id(kind, subentry.subentry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=kind,
+        translation_placeholders={"point": subentry.title, **placeholders},
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.data_entry_flow import FlowResult
 from homeassistant.helpers import issue_registry as ir
@@ -44,40 +46,45 @@ class ConsentRepairFlow(RepairsFlow):
         self, user_input: dict[str, str] | None = None
     ) -> FlowResult:
         """Show the signing link; on submit, check whether the consent is now accepted."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            coordinator = self._coordinator()
-            if coordinator is None:
-                return self.async_abort(reason="account_not_loaded")
-            await coordinator.async_refresh()
-            state = coordinator.data.points.get(self._subentry_id)
-            if state and state.ask and state.ask.status == AskStatus.ACCEPTED:
-                return self.async_create_entry(data={})
-            errors["base"] = "not_signed_yet"
-        return self.async_show_form(
-            step_id="signed",
-            data_schema=vol.Schema({}),
-            description_placeholders=self._placeholders(),
-            errors=errors,
-        )
+        return await self._consent_step("signed", user_input, self._check_signed)
 
     async def async_step_renew(
         self, user_input: dict[str, str] | None = None
     ) -> FlowResult:
         """Explain what happened; on submit, create a new consent request."""
+        return await self._consent_step("renew", user_input, self._renew)
+
+    async def _check_signed(self, coordinator: ConsumptionCoordinator) -> str | None:
+        await coordinator.async_refresh()
+        state = coordinator.data.points.get(self._subentry_id)
+        if state and state.ask and state.ask.status == AskStatus.ACCEPTED:
+            return None
+        return "not_signed_yet"
+
+    async def _renew(self, coordinator: ConsumptionCoordinator) -> str | None:
+        try:
+            await coordinator.async_renew_consent(self._subentry_id)
+        except GridFlexApiError:
+            return "cannot_connect"
+        return None
+
+    async def _consent_step(
+        self,
+        step_id: str,
+        user_input: dict[str, str] | None,
+        act: Callable[[ConsumptionCoordinator], Awaitable[str | None]],
+    ) -> FlowResult:
+        """Show ``step_id``; on submit run ``act``, done unless it returns an error key."""
         errors: dict[str, str] = {}
         if user_input is not None:
             coordinator = self._coordinator()
             if coordinator is None:
                 return self.async_abort(reason="account_not_loaded")
-            try:
-                await coordinator.async_renew_consent(self._subentry_id)
-            except GridFlexApiError:
-                errors["base"] = "cannot_connect"
-            else:
+            if (error := await act(coordinator)) is None:
                 return self.async_create_entry(data={})
+            errors["base"] = error
         return self.async_show_form(
-            step_id="renew",
+            step_id=step_id,
             data_schema=vol.Schema({}),
             description_placeholders=self._placeholders(),
             errors=errors,

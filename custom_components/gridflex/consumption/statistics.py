@@ -51,14 +51,19 @@ class StatisticSpec:
         )
 
 
-def gas_energy_spec(pce: str, title: str) -> StatisticSpec:
-    """Return the gas energy statistic of a PCE (kWh)."""
+def _kwh_spec(statistic: str, name: str) -> StatisticSpec:
+    """Return an energy statistic in kWh, the unit of both gas energy and electricity."""
     return StatisticSpec(
-        f"{DOMAIN}:grdf_{pce}_energy",
-        f"{title} gas energy",
+        f"{DOMAIN}:{statistic}",
+        name,
         UnitOfEnergy.KILO_WATT_HOUR,
         EnergyConverter.UNIT_CLASS,
     )
+
+
+def gas_energy_spec(pce: str, title: str) -> StatisticSpec:
+    """Return the gas energy statistic of a PCE (kWh)."""
+    return _kwh_spec(f"grdf_{pce}_energy", f"{title} gas energy")
 
 
 def gas_volume_spec(pce: str, title: str) -> StatisticSpec:
@@ -73,12 +78,7 @@ def gas_volume_spec(pce: str, title: str) -> StatisticSpec:
 
 def electricity_spec(prm: str, title: str) -> StatisticSpec:
     """Return the electricity consumption statistic of a PRM (kWh)."""
-    return StatisticSpec(
-        f"{DOMAIN}:enedis_{prm}_consumption",
-        f"{title} electricity consumption",
-        UnitOfEnergy.KILO_WATT_HOUR,
-        EnergyConverter.UNIT_CLASS,
-    )
+    return _kwh_spec(f"enedis_{prm}_consumption", f"{title} electricity consumption")
 
 
 def _has_rows(hass: HomeAssistant, statistic_id: str) -> bool:

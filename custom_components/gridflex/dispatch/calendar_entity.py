@@ -10,6 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity
+from ..words import say
+from .describe import power_words, product_name
 from .records import InstructionRecord, Phase
 from .state import DispatchRuntime
 
@@ -17,33 +19,46 @@ OPEN_ENDED_SPAN = dt.timedelta(minutes=1)
 
 
 def _calendar_event(
-    record: InstructionRecord, now: dt.datetime, notes: list[str] | None = None
+    hass: HomeAssistant,
+    record: InstructionRecord,
+    now: dt.datetime,
+    notes: list[str] | None = None,
 ) -> CalendarEvent | None:
     ins = record.instruction
     if ins.start is None:
         return None  # a cancel for an id never seen has no times
     end = ins.end or max(now, ins.start) + OPEN_ENDED_SPAN  # open until a stop arrives
-    units = ", ".join(ins.meterable_unit_ids)
-    summary = f"{ins.product or 'Dispatch'}: {units}"
-    if record.cancelled:
-        summary = f"{summary} (cancelled)"
-    lines = [
-        f"{u.id}: {u.power_kw:g} kW"
-        if u.power_kw is not None
-        else f"{u.id}: power not given"
+    powers = [u.power_kw for u in ins.meterable_units if u.power_kw is not None]
+    total = sum(powers, 0.0) if powers else None
+    power = power_words(hass, ins.direction.value, total)
+    product = product_name(ins.product)
+    summary = say(
+        hass,
+        "calendar_summary_cancelled" if record.cancelled else "calendar_summary",
+        power=power,
+        product=product,
+    )
+    units = ", ".join(
+        f"{u.id} ({u.power_kw:g} kW)" if u.power_kw is not None else u.id
         for u in ins.meterable_units
-    ]
-    lines += [
-        f"Zone: {ins.zone or 'not given'}",
-        f"Direction: {ins.direction.value}",
-        f"Instruction: {ins.id}",
-        *(notes or []),
-    ]
+    )
+    description = say(
+        hass,
+        "calendar_description",
+        units=units,
+        power=power,
+        product=product,
+        zone=ins.zone or say(hass, "words_not_given"),
+        instruction=ins.id,
+        code=ins.product or say(hass, "words_not_given"),
+    )
+    if notes:
+        description = "\n".join([description, *notes])
     return CalendarEvent(
         start=ins.start,
         end=end,
         summary=summary,
-        description="\n".join(lines),
+        description=description,
         uid=ins.id,
     )
 
@@ -66,7 +81,9 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
         now = dt_util.utcnow()
         notes = self._runtime.event_notes
         events = [
-            _calendar_event(r, now, [n for note in notes for n in note(r.id)])
+            _calendar_event(
+                self.hass, r, now, [n for note in notes for n in note(r.id)]
+            )
             for r in self._runtime.lifecycle.records.values()
         ]
         return sorted(
@@ -84,7 +101,7 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
             and r.instruction.start is not None
         ]
         live.sort(key=lambda r: (r.phase is not Phase.ACTIVE, r.instruction.start))
-        return _calendar_event(live[0], now) if live else None
+        return _calendar_event(self.hass, live[0], now) if live else None
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: dt.datetime, end_date: dt.datetime

@@ -44,6 +44,7 @@ from ..const import (
     LOGGER,
     ControlAction,
 )
+from ..words import say
 from .control_policy import ControlPolicy, MuLimits
 from .persistence import StoreWriteError
 from .records import InstructionRecord
@@ -76,7 +77,12 @@ class DeviceControl:
         on_change: Callable[[], None],
         durable: Callable[[], Awaitable[None]],
     ) -> None:
-        """Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``."""
+        """
+        Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``.
+
+        Each MU's state also keeps when control began (``since``) and the instructions it was
+        for (``dispatch``, named in the logbook lines).
+        """
         self._hass = hass
         self._units = meterable_units
         self.applied: dict[str, dict[str, Any]] = {
@@ -84,6 +90,7 @@ class DeviceControl:
                 "prior": dict(v["prior"]),
                 "overridden": list(v["overridden"]),
                 "since": _valid_time(v.get("since")),
+                "dispatch": str(v.get("dispatch") or mu),
             }
             for mu, v in saved.items()
         }
@@ -134,10 +141,7 @@ class DeviceControl:
         for mu in acting & set(self.applied):
             if now >= self._since(mu) + self.policy.limits[mu].max_duration:
                 if mu not in self._expired:
-                    self._say(
-                        mu,
-                        f"{mu} was controlled for its longest time: devices put back",
-                    )
+                    self._say(mu, "control_longest_time", mu=mu)
                 self._expired.add(mu)
         self._desired = acting - self._expired
         for mu in self._desired ^ set(self.applied):
@@ -203,7 +207,9 @@ class DeviceControl:
             self._release_now.discard(mu)
 
     @callback
-    def _say(self, mu: str, message: str) -> None:
+    def _say(self, mu: str, key: str, /, **placeholders: object) -> None:
+        """Write one logbook line about an MU's control, in Home Assistant's language."""
+        message = say(self._hass, key, **placeholders)
         LOGGER.info("%s", message)
         entities = self._entities(mu) if mu in self._units else []
         self._hass.bus.async_fire(
@@ -216,7 +222,28 @@ class DeviceControl:
             },
         )
 
-    async def _call(self, entity_id: str, turn_on: bool) -> None:
+    @callback
+    def _log(self, entity_id: str, key: str, dispatch: str) -> None:
+        """Write a logbook line on the controlled entity, naming it as people see it."""
+        state = self._hass.states.get(entity_id)
+        name = state.name if state is not None else entity_id
+        message = say(self._hass, key, dispatch=dispatch)
+        LOGGER.debug("%s %s", entity_id, message)
+        self._hass.bus.async_fire(
+            EVENT_LOGBOOK_ENTRY,
+            {
+                "name": name,
+                "message": message,
+                "domain": DOMAIN,
+                "entity_id": entity_id,
+            },
+        )
+
+    def _dispatch_of(self, mu: str) -> str:
+        """Name the instructions that dispatch an MU now (its own id when there are none)."""
+        return ", ".join(r.id for r in self._active.get(mu, [])) or mu
+
+    async def _call(self, entity_id: str, turn_on: bool) -> bool:
         context = Context()
         self._contexts.add(context.id)
         domain = entity_id.split(".", 1)[0]
@@ -236,6 +263,8 @@ class DeviceControl:
                 entity_id,
                 err,
             )
+            return False
+        return True
 
     async def _apply(self, mu: str) -> None:
         turn_on = not self._turns_off(mu)
@@ -243,10 +272,12 @@ class DeviceControl:
         for entity_id in self._entities(mu):
             state = self._hass.states.get(entity_id)
             prior[entity_id] = state.state if state else None
+        dispatch = self._dispatch_of(mu)
         self.applied[mu] = {
             "prior": prior,
             "overridden": [],
             "since": dt_util.utcnow().isoformat(),
+            "dispatch": dispatch,
         }
         self._arm_expiry(mu)
         self._watch(mu)
@@ -257,8 +288,11 @@ class DeviceControl:
         except StoreWriteError as err:
             LOGGER.warning("Switching %s before its prior state is saved: %s", mu, err)
         for entity_id in prior:
-            if _is_on(self._hass.states.get(entity_id)) is not turn_on:
-                await self._call(entity_id, turn_on)
+            if _is_on(
+                self._hass.states.get(entity_id)
+            ) is not turn_on and await self._call(entity_id, turn_on):
+                key = "control_turned_on" if turn_on else "control_turned_off"
+                self._log(entity_id, key, dispatch)
         LOGGER.info("Dispatch control of %s applied to %s", mu, ", ".join(prior))
 
     async def _restore(self, mu: str) -> None:
@@ -280,7 +314,9 @@ class DeviceControl:
             )
             if was_on is None or _is_on(self._hass.states.get(entity_id)) is was_on:
                 continue
-            await self._call(entity_id, was_on)
+            if await self._call(entity_id, was_on):
+                key = "control_back_on" if was_on else "control_back_off"
+                self._log(entity_id, key, applied["dispatch"])
 
     def _watch(self, mu: str) -> None:
         target_on = not self._turns_off(mu)
@@ -302,17 +338,7 @@ class DeviceControl:
                 return
             overridden.append(entity_id)
             self._on_change()
-            message = f"changed by hand during the dispatch of {mu}; GridFlex leaves it as it is"
-            LOGGER.info("%s %s", entity_id, message)
-            self._hass.bus.async_fire(
-                EVENT_LOGBOOK_ENTRY,
-                {
-                    "name": "GridFlex",
-                    "message": message,
-                    "domain": DOMAIN,
-                    "entity_id": entity_id,
-                },
-            )
+            self._log(entity_id, "control_by_hand", self.applied[mu]["dispatch"])
 
         self._watchers[mu] = async_track_state_change_event(
             self._hass, self._entities(mu), _changed

@@ -25,6 +25,7 @@ from ..const import (
     DEFAULT_MIN_SWITCH_MINUTES,
     ControlAction,
 )
+from .describe import product_name
 from .records import InstructionRecord
 
 
@@ -63,15 +64,15 @@ class MuLimits:
         )
 
     def skip_reason(self, record: InstructionRecord) -> str | None:
-        """Why this MU's devices stay as they are for this instruction (None: they act)."""
+        """Why this MU's devices stay as they are (a sentence key; None: they act)."""
         ins = record.instruction
         if self.turns_off and ins.direction is Direction.TURN_UP:
-            return "a turn-up instruction never turns devices off"
+            return "control_skipped_turn_up"
         if (
             self.products is not None
             and (ins.product or "").lower() not in self.products
         ):
-            return f"product {ins.product or 'none'} is not one this unit controls devices for"
+            return "control_skipped_product"
         return None
 
 
@@ -81,9 +82,9 @@ class ControlPolicy:
     def __init__(
         self,
         limits: dict[str, MuLimits],
-        say: Callable[[str, str], None],
+        say: Callable[..., None],
     ) -> None:
-        """``say(mu, message)`` writes one logbook line."""
+        """``say(mu, key, **placeholders)`` writes one logbook line in words."""
         self.limits = limits
         self._say = say
         self._said: set[tuple[str, str]] = set()
@@ -102,6 +103,10 @@ class ControlPolicy:
                 self._said.add((record.id, mu))
                 self._say(
                     mu,
-                    f"instruction {record.id} of {mu}: devices left as they are ({reason})",
+                    reason,
+                    instruction=record.id,
+                    mu=mu,
+                    product=product_name(record.instruction.product),
+                    code=record.instruction.product or "-",
                 )
         return acting

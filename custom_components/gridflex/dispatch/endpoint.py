@@ -170,7 +170,8 @@ class _UnauthorizedError(Exception):
     """No valid credential: answered 401, nothing else happens."""
 
 
-def _unauthorized() -> web.Response:
+def unauthorized() -> web.Response:
+    """Answer 401 the one way: wrong key, no key and unknown endpoint alike."""
     return _json(
         HTTPStatus.UNAUTHORIZED,
         {"error": "unauthorized"},
@@ -206,7 +207,12 @@ async def async_handle(
     except _UnauthorizedError:
         # Counted by HA's login-failure notification and IP ban; kept out of diagnostics.
         note_failed_auth(runtime.hass, request)
-        return _unauthorized()
+        LOGGER.debug(
+            "Dispatch request %s %s answered HTTP 401 (unauthorized)",
+            request.method,
+            path.value if path else "webhook",
+        )
+        return unauthorized()
     except BodyTimeoutError:
         status, payload, headers = (
             HTTPStatus.REQUEST_TIMEOUT,
@@ -222,6 +228,15 @@ async def async_handle(
         status, payload, headers = await _made_durable(
             runtime, changes, status, payload, headers
         )
+    LOGGER.debug(
+        "Dispatch request %s %s answered HTTP %s%s",
+        request.method,
+        path.value if path else "webhook",
+        int(status),
+        f" ({payload['error']})"
+        if isinstance(payload, dict) and "error" in payload
+        else "",
+    )
     runtime.inbound.add(
         method=request.method,
         path=request.path,
@@ -271,7 +286,7 @@ class DispatchView(HomeAssistantView):
         if runtime is None:
             # The same answer as a wrong key: an endpoint id is not a secret to probe for.
             note_failed_auth(hass, request)
-            return _unauthorized()
+            return unauthorized()
         return await async_handle(runtime, request, DispatchPath(path))
 
     async def _not_allowed(

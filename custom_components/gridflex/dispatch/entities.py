@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
-    BinarySensorEntity,
-)
+from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.event import EventEntity
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -20,7 +17,7 @@ from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import Event, callback
 
 from ..const import EVENT_DISPATCH
-from ..entity import GridFlexEntity
+from ..entity import GridFlexEntity, drop_unavailable_placeholder
 from .lifecycle import EventType
 from .records import InstructionRecord, Phase
 from .state import DispatchRuntime
@@ -75,9 +72,7 @@ class DispatchEntity(GridFlexEntity):
 
 
 class DispatchActiveBinarySensor(DispatchEntity, BinarySensorEntity):
-    """On exactly while an instruction for this MU is active."""
-
-    _attr_device_class = BinarySensorDeviceClass.RUNNING
+    """On exactly while an instruction for this MU is active (reads Active / Inactive)."""
 
     @property
     def is_on(self) -> bool:
@@ -127,6 +122,7 @@ class DispatchEventEntity(DispatchEntity, EventEntity):
 
     async def async_added_to_hass(self) -> None:
         """Listen to this MU's bus events."""
+        drop_unavailable_placeholder(self)
         await super().async_added_to_hass()
         entry_id = self._entry.entry_id
 

@@ -23,13 +23,18 @@ from ..const import (
     SUBENTRY_METERABLE_UNIT,
 )
 from .calendar_entity import DispatchCalendar
+from .check_button import CheckEndpointButton
+from .cloud import async_listen_cloud_login
 from .control import DeviceControl
 from .diagnostics import dispatch_diagnostics
 from .endpoint import ENDPOINTS, DispatchView, async_handle
+from .endpoint_check import DispatchCheckView, auth_check
 from .entities import dispatch_entities_by_subentry
+from .journal import Journal, journal_directory
 from .lifecycle import Lifecycle
 from .notify import DispatchNotifier
-from .persistence import DispatchStore, store_key
+from .persistence import DispatchStore, JournalEntry, store_key
+from .reachability import async_update_reachability_issues
 from .saved_state import async_load_saved, control_key, report_losses
 from .state import KEEP_UNKNOWN_MUS, DispatchRuntime, SavingHooks
 
@@ -45,9 +50,11 @@ class DispatchFlow:
     _started: bool = False
 
     def entities(self, platform: Platform) -> Mapping[str | None, Sequence[Entity]]:
-        """Return the MU entities by sub-entry, the calendar on the account."""
+        """Return the MU entities by sub-entry; the calendar and Check endpoint on the account."""
         if platform is Platform.CALENDAR:
             return {None: [DispatchCalendar(self.runtime.entry, self.runtime)]}
+        if platform is Platform.BUTTON:
+            return {None: [CheckEndpointButton(self.runtime.entry)]}
         return dispatch_entities_by_subentry(self.runtime, platform)
 
     def diagnostics(self) -> Mapping[str, Any]:
@@ -77,9 +84,14 @@ class DispatchFlow:
         if endpoints is None:
             endpoints = hass.data[ENDPOINTS] = {}
             hass.http.register_view(DispatchView())
+            hass.http.register_view(DispatchCheckView())
         endpoints[entry.data[CONF_ENDPOINT_ID]] = runtime
 
         async def _webhook(hass: HomeAssistant, webhook_id: str, request: Any) -> Any:
+            if (
+                request.method == "GET"
+            ):  # the key-only check (a cloudhook forwards it here)
+                return auth_check(runtime, request)
             return await async_handle(runtime, request, None)
 
         webhook.async_register(
@@ -89,9 +101,17 @@ class DispatchFlow:
             entry.data[CONF_WEBHOOK_ID],
             _webhook,
             local_only=False,
-            allowed_methods=("PUT", "POST"),
+            allowed_methods=("PUT", "POST", "GET"),
         )
         self._started = True
+
+        async_update_reachability_issues(hass, entry)
+
+        @callback
+        def _cloud_connected() -> None:
+            async_update_reachability_issues(hass, entry)
+
+        self.cleanups.append(async_listen_cloud_login(hass, _cloud_connected))
 
     async def async_unload(self) -> None:
         """Stop answering FPP, stop timers and control, and save the instructions."""
@@ -133,7 +153,14 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     def _control_snapshot() -> dict[str, Any]:
         return runtime.control_snapshot()
 
-    store = DispatchStore(hass, store_key(entry.entry_id), entry.title, _snapshot)
+    def _journal_entry() -> JournalEntry | None:
+        return runtime.journal_entry()
+
+    key = store_key(entry.entry_id)
+    journal = Journal(journal_directory(hass), key)
+    store = DispatchStore(
+        hass, key, entry.title, _snapshot, journal=(journal, _journal_entry)
+    )
     control_store = DispatchStore(
         hass, control_key(entry.entry_id), entry.title, _control_snapshot
     )
@@ -142,13 +169,16 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     runtime = DispatchRuntime(
         hass, entry, units, notifier, lifecycle, store, control_store
     )
-    saved = await async_load_saved(store.store, control_store.store)
+    saved = await async_load_saved(store.store, control_store.store, journal)
+    store.compacted_size = len(saved.records)
     runtime.control = DeviceControl(
         hass, units, saved.control, runtime.control_changed, control_store.async_durable
     )
     lifecycle.legacy_limit = lambda mu: runtime.control.policy.limits[mu].max_duration
     runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
     runtime.saved_records = saved.records
+    if not saved.lost_file:
+        runtime.journaled_parts = runtime.small_parts()  # as loaded: on disk already
     report_losses(
         hass,
         entry.entry_id,

@@ -14,6 +14,7 @@ from ..api.fpp.dispatch import (
     Status,
     V2Body,
 )
+from ..const import LOGGER
 from .lifecycle import Outcome
 
 if TYPE_CHECKING:
@@ -60,6 +61,21 @@ def _accepted(
 
 
 def _judge(runtime: DispatchRuntime, item: BatchItem) -> Reply:
+    reply = _judge_item(runtime, item)
+    if isinstance(item, RejectedItem):
+        LOGGER.debug("Instruction %s refused: %s", item.instruction_id, item.detail)
+    else:
+        LOGGER.debug(
+            "Instruction %s (%s) for %s: HTTP %s",
+            item.id,
+            item.status.value,
+            ", ".join(item.meterable_unit_ids) or "no MU named",
+            int(reply[0]),
+        )
+    return reply
+
+
+def _judge_item(runtime: DispatchRuntime, item: BatchItem) -> Reply:
     if isinstance(item, RejectedItem):
         return invalid(item.detail)
     instruction: Instruction = item
@@ -123,6 +139,7 @@ def handle_legacy_start(runtime: DispatchRuntime, start: LegacyStart) -> Reply:
     ):
         return full
     outcome, instruction_id = runtime.lifecycle.legacy_start(start)
+    LOGGER.debug("Legacy start of %s: instruction %s, %s", mu, instruction_id, outcome)
     if outcome is Outcome.CANCELLED_BEFORE:
         return HTTPStatus.CONFLICT, {
             "error": "instruction_cancelled",
@@ -138,5 +155,6 @@ def handle_legacy_stop(runtime: DispatchRuntime, stop: LegacyStop) -> Reply:
         runtime.note_unknown([mu])
         return _unknown_reply([mu])
     record = runtime.lifecycle.legacy_stop(stop)
+    LOGGER.debug("Legacy stop of %s: %s", mu, record.id if record else "none running")
     status, payload = _accepted(record.id if record else None, [mu], [])
     return status, {**payload, "stopped": record is not None}

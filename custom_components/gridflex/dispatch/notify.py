@@ -8,10 +8,11 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from ..api.fpp.products import describe_product
-from ..const import DOMAIN, EVENT_DISPATCH
+from ..const import DOMAIN, EVENT_DISPATCH, LOGGER
+from .describe import dispatch_line
 from .lifecycle import EventType
 from .records import InstructionRecord
 
@@ -20,6 +21,7 @@ from .records import InstructionRecord
 # and never more than MAX_HOLD_S after the first change.
 QUIET_S = 0.005
 MAX_HOLD_S = 0.25
+EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
 
 def _iso(moment: Any) -> str | None:
@@ -84,6 +86,25 @@ class DispatchNotifier:
                 return device.id
         return None
 
+    def event_entity_id(self, mu_id: str) -> str | None:
+        """Entity id of one configured MU's *Dispatch* event entity (its logbook lines go there)."""
+        unique_id = f"{self._entry.unique_id}_{self._units[mu_id].unique_id}_dispatch"
+        return er.async_get(self._hass).async_get_entity_id("event", DOMAIN, unique_id)
+
+    @callback
+    def _write_logbook(self, data: dict[str, Any]) -> None:
+        """One line per change, in words (none for the ``ended`` that follows a cancel)."""
+        if (line := dispatch_line(self._hass, data)) is None:
+            return
+        entry: dict[str, Any] = {
+            "name": data["meterable_unit_id"],
+            "message": line,
+            "domain": DOMAIN,
+        }
+        if (entity_id := self.event_entity_id(data["meterable_unit_id"])) is not None:
+            entry["entity_id"] = entity_id
+        self._hass.bus.async_fire(EVENT_LOGBOOK_ENTRY, entry)
+
     @callback
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
         """Queue ``gridflex_dispatch`` once for each configured MU the instruction names."""
@@ -147,7 +168,14 @@ class DispatchNotifier:
         """Fire the queued events, then refresh what follows the changed MUs."""
         events, self._events = self._events, []
         for data in events:
+            LOGGER.debug(
+                "Dispatch %s: instruction %s, MU %s",
+                data["type"],
+                data["instruction_id"],
+                data["meterable_unit_id"],
+            )
             self._hass.bus.async_fire(EVENT_DISPATCH, data)
+            self._write_logbook(data)
         touched = None if self._pending_all else self._pending
         self._pending, self._pending_all = set(), False
         for listener, mu_id in list(self._listeners):

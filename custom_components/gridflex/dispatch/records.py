@@ -171,6 +171,11 @@ class RecordBook(Mapping[str, InstructionRecord]):
         self._all: dict[str, InstructionRecord] = {}
         self._live_by_mu: dict[str, dict[str, InstructionRecord]] = {}
         self._indexed_mus: dict[str, tuple[str, ...]] = {}  # id -> MUs it is live under
+        # Changed and forgotten ids since the journal last took them (see ``take_changes``).
+        self._changed: dict[
+            str, None
+        ] = {}  # in order of change: the file keeps that order
+        self._forgotten: set[str] = set()
 
     def __getitem__(self, instruction_id: str) -> InstructionRecord:
         """Return the record of one instruction id."""
@@ -192,6 +197,8 @@ class RecordBook(Mapping[str, InstructionRecord]):
     def touch(self, record: InstructionRecord) -> None:
         """Note that a record changed: re-index it and drop its saved form."""
         record._saved = None  # noqa: SLF001 - the book owns its records' cache
+        self._changed[record.id] = None
+        self._forgotten.discard(record.id)
         for mu in self._indexed_mus.pop(record.id, ()):
             live = self._live_by_mu[mu]
             del live[record.id]
@@ -231,7 +238,24 @@ class RecordBook(Mapping[str, InstructionRecord]):
         ]
         for record in gone:
             del self._all[record.id]
+            self._changed.pop(record.id, None)
+            self._forgotten.add(record.id)
         return len(gone)
+
+    def take_changes(self) -> tuple[list[InstructionRecord], list[str]]:
+        """Return the records changed and ids forgotten since the last call (the journal's next entry)."""
+        changed = [self._all[i] for i in self._changed if i in self._all]
+        forgotten = sorted(self._forgotten)
+        self._changed, self._forgotten = {}, set()
+        return changed, forgotten
+
+    def give_back(self, changed: list[InstructionRecord], forgotten: list[str]) -> None:
+        """Undo :meth:`take_changes` after a failed write: the next entry carries them."""
+        self._changed = {
+            **{r.id: None for r in changed if r.id in self._all},
+            **self._changed,
+        }
+        self._forgotten.update(i for i in forgotten if i not in self._all)
 
     def live_mus(self, phase: Phase) -> set[str]:
         """MUs with at least one record in ``phase`` (a live phase)."""

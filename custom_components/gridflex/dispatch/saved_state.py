@@ -17,6 +17,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..const import DOMAIN, LOGGER
 from .durable_store import DurableStore
+from .journal import FIRST_JOURNAL, Journal, read_journals, replay
 from .records import InstructionRecord
 
 
@@ -94,13 +95,31 @@ def _records(value: Any) -> tuple[list[InstructionRecord], int]:
     return records, lost
 
 
-async def async_load_saved(main: DurableStore, control: DurableStore) -> SavedState:
-    """Read both files; whatever is unreadable is counted, the rest is kept."""
+async def async_load_saved(
+    main: DurableStore, control: DurableStore, journal: Journal
+) -> SavedState:
+    """Read both files and the journals; whatever is unreadable is counted, the rest is kept."""
     state = SavedState()
     data, readable = await _load(main)
     saved_control, control_readable = await _load(control)
     if data is not None and not isinstance(data, dict):
         readable, data = False, None
+    first = data.get(FIRST_JOURNAL) if data else None
+    # Without a readable full file every journal left is replayed, oldest first.
+    first = first if isinstance(first, int) and not isinstance(first, bool) else 0
+    read = await main.hass.async_add_executor_job(
+        read_journals, journal.directory, journal.key, first
+    )
+    # Appends go to a new file: never after a line a crash may have cut short.
+    journal.number = (
+        first if read.last_number is None else max(first, read.last_number + 1)
+    )
+    if read.unreadable:
+        LOGGER.warning(
+            "%d journal entries of %s could not be read", read.unreadable, main.key
+        )
+    if read.entries:
+        data = replay(data or {}, read.entries)
     # The control file says whether the Store held instructions: an empty Store then is lost.
     if not readable or (
         data is None
@@ -110,6 +129,7 @@ async def async_load_saved(main: DurableStore, control: DurableStore) -> SavedSt
         state.lost_file = True
     data = data or {}
     state.records, state.lost_records = _records(data.get("instructions"))
+    state.lost_records += read.unreadable
     unknown = data.get("unknown_meterable_units")
     if isinstance(unknown, list):
         state.unknown = [mu for mu in unknown if isinstance(mu, str)]

@@ -9,13 +9,15 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.json import json_bytes
 
 from ..const import DOMAIN
+from ..issue_text import plain
 from .control import DeviceControl
 from .inbound_log import InboundLog
 from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
-from .persistence import DispatchStore
+from .persistence import DispatchStore, JournalEntry
 from .rate_limit import RequestBudget
 from .records import InstructionRecord, Phase
 
@@ -39,6 +41,8 @@ class DispatchRuntime:
     # Most recent last; at most KEEP_UNKNOWN_MUS, only from otherwise valid instructions.
     unknown_meterable_units: dict[str, None] = field(default_factory=dict)
     saved_records: list[InstructionRecord] = field(default_factory=list)
+    # The control and unknown-MU parts as the journal last carried them (None: not yet).
+    journaled_parts: bytes | None = None
     # MUs whose participant abandoned delivery (emergency stop): no device control until
     # their active instructions are over.
     emergency_stopped: set[str] = field(default_factory=set)
@@ -66,6 +70,40 @@ class DispatchRuntime:
             "control": self.control.applied,
             "unknown_meterable_units": list(self.unknown_meterable_units),
         }
+
+    def small_parts(self) -> bytes:
+        """Return the control and unknown-MU parts, encoded as one JSON object."""
+        return json_bytes(
+            {
+                "control": self.control.applied,
+                "unknown_meterable_units": list(self.unknown_meterable_units),
+            }
+        )
+
+    def journal_entry(self) -> JournalEntry | None:
+        """Return what changed since the last entry (None: nothing did)."""
+        book = self.lifecycle.records
+        changed, forgotten = book.take_changes()
+        try:
+            encoded = [j for r in changed if (j := r.saved_json()) is not None]
+            parts = self.small_parts()
+        except Exception:
+            book.give_back(changed, forgotten)
+            raise
+        if not encoded and not forgotten and parts == self.journaled_parts:
+            return None
+        line = b'{"instructions":%b,"forgotten":%b,%b' % (
+            json_bytes(encoded),
+            json_bytes(forgotten),
+            parts[1:],
+        )
+        self.journaled_parts = parts
+
+        def _give_back() -> None:
+            book.give_back(changed, forgotten)
+            self.journaled_parts = None
+
+        return JournalEntry(line, len(encoded), _give_back)
 
     def control_snapshot(self) -> dict[str, Any]:
         """Return the control file: what GridFlex switched, and whether instructions are saved."""
@@ -111,7 +149,7 @@ class DispatchRuntime:
             translation_key="unknown_meterable_units",
             translation_placeholders={
                 "account": self.entry.title,
-                "units": ", ".join(sorted(self.unknown_meterable_units)),
+                "units": plain(", ".join(sorted(self.unknown_meterable_units))),
             },
         )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import (
     BooleanSelector,
     SelectSelector,
@@ -15,6 +16,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from ..accounts import AccountClaimingFlow, account_unique_id
 from ..api.market_gateway import DEFAULT_MG_BASE_URL
 from ..const import (
     CONF_ACCOUNT_ID,
@@ -54,23 +56,13 @@ def _clean(user_input: dict[str, Any]) -> dict[str, Any]:
     return {**user_input, CONF_ZONES: zones}
 
 
-class MarketGatewayFlowMixin(ConfigFlow):
+class MarketGatewayFlowMixin(AccountClaimingFlow):
     """The ``market_gateway`` and ``market_gateway_reconfigure`` steps."""
 
     async def _async_check_token(
-        self, kind: AccountKind, data: dict[str, Any]
+        self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
-        raise NotImplementedError
-
-    async def _async_claim_account(
-        self, kind: AccountKind, token: str
-    ) -> ConfigFlowResult | None:
-        raise NotImplementedError
-
-    def _other_account_errors(
-        self, entry: ConfigEntry, kind: AccountKind, token: str
-    ) -> dict[str, str]:
-        raise NotImplementedError
+        raise NotImplementedError  # GridFlex's config flow checks every kind's token
 
     async def async_step_market_gateway(
         self, user_input: dict[str, Any] | None = None
@@ -82,7 +74,9 @@ class MarketGatewayFlowMixin(ConfigFlow):
         elif user_input is not None:
             account = user_input[CONF_ACCOUNT_ID].strip()
             if aborted := await self._async_claim_account(
-                AccountKind.MARKET_GATEWAY, user_input[CONF_API_TOKEN]
+                account_unique_id(
+                    AccountKind.MARKET_GATEWAY, user_input[CONF_API_TOKEN]
+                )
             ):
                 return aborted
             errors = await self._async_check_token(
@@ -114,9 +108,10 @@ class MarketGatewayFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, **_clean(user_input)}
-            errors = self._other_account_errors(
-                entry, AccountKind.MARKET_GATEWAY, user_input[CONF_API_TOKEN]
-            ) or await self._async_check_token(AccountKind.MARKET_GATEWAY, data)
+            if self._is_another_account(entry, data):
+                errors = {"base": "another_account"}
+            else:
+                errors = await self._async_check_token(AccountKind.MARKET_GATEWAY, data)
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,

@@ -48,7 +48,7 @@ class LastReadingSentSensor(ReadingsEntity, SensorEntity):
     """Timestamp of the newest reading FPP accepted."""
 
     _attr_device_class = SensorDeviceClass.TIMESTAMP
-    # Changes every minute; "Readings healthy" is what most users need.
+    # Changes every minute; "Readings delayed" is what most users need.
     _attr_entity_registry_enabled_default = False
 
     @property
@@ -62,7 +62,7 @@ class ReadingsQueuedSensor(ReadingsEntity, SensorEntity):
     """How many readings wait to be sent."""
 
     _attr_state_class = SensorStateClass.MEASUREMENT
-    # Goes up and down every minute; "Readings healthy" is what most users need.
+    # Goes up and down every minute; "Readings delayed" is what most users need.
     _attr_entity_registry_enabled_default = False
 
     @property

@@ -30,9 +30,9 @@ from .compute import HALF_HOUR, MINUTE, Sample, ceil_to, floor_to
 from .queue import STORAGE_VERSION, ReadingKind, ReadingsQueue
 from .samples import async_counter_around, async_recorded_power, recorder_keep_days
 from .timeline import UnitConfig, UnitTimeline
-from .uploader import ReadingsUploader
+from .uploader import ReadingsUploader, report_lost_state
 
-# Readings waiting for FPP longer than this make "Readings healthy" a problem.
+# Readings waiting for FPP longer than this make "Readings delayed" a problem.
 STALE_AFTER = 15 * 60
 PARTIAL_MINUTES_KEPT = 60
 
@@ -76,7 +76,7 @@ class MeterableUnitReadings:
 
     async def async_start(self) -> None:
         """Restore the queue, catch up from the recorder, then follow the sensors."""
-        await self.queue.async_load()
+        complete = await self.queue.async_load()
         now = dt_util.utcnow().timestamp()
         if self.queue.pending[ReadingKind.ENERGY]:
             self.energy_queued_since = now
@@ -84,7 +84,19 @@ class MeterableUnitReadings:
         oldest_allowed = floor_to(
             now - recorder_keep_days(self.hass) * 86400, HALF_HOUR
         )
-        self.timeline.restore(self.queue.state, now, oldest_allowed)
+        try:
+            self.timeline.restore(self.queue.state, now, oldest_allowed)
+        except (TypeError, ValueError, IndexError, KeyError):
+            complete = False
+        if not complete:
+            # Saved readings or boundaries were lost: recompute all the recorder still holds
+            # (FPP takes a timestamp sent again as a replacement, so nothing counts twice).
+            self.timeline.restore(
+                {"next_minute": oldest_allowed, "next_half_hour": oldest_allowed},
+                now,
+                oldest_allowed,
+            )
+            report_lost_state(self.hass, self.entry, self.subentry, oldest_allowed)
 
         entities = [self.config.power_sensor]
         if self.config.energy_sensor:

@@ -100,6 +100,16 @@ def retry_delay(failures: int, retry_after: float | None) -> float:
     return min(BACKOFF_MAX, BACKOFF_FIRST * 2.0 ** max(0, failures - 1))
 
 
+def _parked(saved: Any) -> ParkedBatch:
+    return ParkedBatch(
+        ReadingKind(saved["kind"]),
+        [(int(t), float(v)) for t, v in saved["readings"]],
+        int(saved["status"]),
+        str(saved["detail"]),
+        float(saved["parked_at"]),
+    )
+
+
 class ReadingsQueue:
     """The readings of one Meterable Unit waiting for FPP, plus the flow's saved state."""
 
@@ -131,28 +141,44 @@ class ReadingsQueue:
             "last_error": self.last_error,
         }
 
-    async def async_load(self) -> None:
-        """Restore what the previous run saved."""
-        data = await self._store.async_load()
+    async def async_load(self) -> bool:
+        """
+        Restore what the previous run saved; return False when part of it was unreadable.
+
+        Each part is read on its own: a wrong value costs that part (this MU's readings or
+        state), never the account. What was lost is recomputed from the recorder.
+        """
+        try:
+            data = await self._store.async_load()
+        except Exception:  # noqa: BLE001 - an unreadable file costs only this MU
+            return False
+        if data is None:
+            return True
         if not isinstance(data, dict):
-            return
+            return False
+        complete = True
         for kind in ReadingKind:
-            self.pending[kind] = {int(t): float(v) for t, v in data.get(kind.value, [])}
-        self.parked = [
-            ParkedBatch(
-                ReadingKind(b["kind"]),
-                [(int(t), float(v)) for t, v in b["readings"]],
-                int(b["status"]),
-                str(b["detail"]),
-                float(b["parked_at"]),
-            )
-            for b in data.get("parked", [])
-        ]
-        self.state = dict(data.get("state") or {})
-        self.last_sent = data.get("last_sent")
+            try:
+                self.pending[kind] = {
+                    int(t): float(v) for t, v in data.get(kind.value) or []
+                }
+            except (TypeError, ValueError):
+                complete = False
+        try:
+            self.parked = [_parked(b) for b in data.get("parked") or []]
+        except (TypeError, ValueError, KeyError):
+            complete = False
+        state = data.get("state")
+        if state is not None and not isinstance(state, dict):
+            complete = False
+        self.state = dict(state) if isinstance(state, dict) else {}
+        last_sent = data.get("last_sent")
+        self.last_sent = last_sent if isinstance(last_sent, int) else None
         result = data.get("last_result")
-        self.last_result = UploadResult(result) if result else None
-        self.last_error = data.get("last_error")
+        self.last_result = UploadResult(result) if result in set(UploadResult) else None
+        error = data.get("last_error")
+        self.last_error = error if isinstance(error, str) else None
+        return complete
 
     def add(self, kind: ReadingKind, readings: Iterable[tuple[int, float]]) -> None:
         """Add readings (a timestamp again replaces its value); save before uploading."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 import datetime as dt
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
+from ..issue_text import plain
 from .queue import ReadingsQueue, UploadResult, retry_delay
 
 
@@ -70,6 +72,14 @@ class ReadingsUploader:
             while True:
                 self._upload_again = False
                 outcome = await self.queue.async_upload()
+                LOGGER.debug(
+                    "Readings upload of %s: %s sent, %s parked, result %s%s",
+                    self.queue.mu_id,
+                    outcome.sent,
+                    sum(len(b.readings) for b in outcome.parked),
+                    outcome.result.value,
+                    f" ({outcome.error})" if outcome.error else "",
+                )
                 if outcome.result in (UploadResult.OK, UploadResult.REJECTED):
                     if self.failures:
                         LOGGER.info("FPP takes readings of %s again", self.queue.mu_id)
@@ -128,8 +138,33 @@ class ReadingsUploader:
                 translation_placeholders={
                     "mu_id": self.queue.mu_id,
                     "count": str(sum(len(b.readings) for b in self.queue.parked)),
-                    "detail": self.queue.parked[-1].detail,
+                    "detail": plain(self.queue.parked[-1].detail),
                 },
             )
         else:
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+
+
+def report_lost_state(
+    hass: HomeAssistant, entry: ConfigEntry, subentry: ConfigSubentry, since: int
+) -> None:
+    """Say that this MU's saved readings were partly unreadable and are recomputed."""
+    moment = dt_util.as_local(dt.datetime.fromtimestamp(since, dt.UTC))
+    LOGGER.warning(
+        "Saved readings of %s were partly unreadable; recomputing them from %s",
+        subentry.title,
+        moment.isoformat(),
+    )
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"readings_state_lost_{entry.entry_id}_{subentry.subentry_id}",
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="readings_state_lost",
+        translation_placeholders={
+            "mu_id": subentry.title,
+            "since": moment.strftime("%Y-%m-%d %H:%M"),
+        },
+    )

@@ -53,3 +53,31 @@ KNOWN_PRODUCTS: dict[str, Product] = {
 def describe_product(code: str) -> Product:
     """Return the known description of a product code, or one that only repeats the code."""
     return KNOWN_PRODUCTS.get(code, Product(code, code, ()))
+
+
+# Market Gateway product codes (used by the Connected Data Portal too) and their names as the
+# DSO's API guidance writes them (section 4.1).
+MARKET_GATEWAY_PRODUCT_NAMES: dict[str, str] = {
+    "SAOU_DA": "Scheduled Availability, Operational Utilisation – Day Ahead Notice",
+    "SAOU_DA_DTUGTD": "Scheduled Availability, Operational Utilisation – Day Ahead Notice – DTU/GTD",
+    "SU_HV": "Scheduled Utilisation – HV",
+    "SU_LV_AM1": "Scheduled Utilisation – LV Night",
+    "SU_LV_AM2": "Scheduled Utilisation – LV Morning",
+    "SU_LV_PM1": "Scheduled Utilisation – LV Afternoon",
+    "SU_LV_PM2": "Scheduled Utilisation – LV Evening",
+    "OU_15": "Operational Utilisation – 15min Instruction",
+    "DYNAM": "Dynamic",
+    "SECUR": "Secure",
+    "RESTR": "Restore",
+    "SUSAM": "Sustain AM",
+    "SUSPM": "Sustain PM",
+    "SU_SEP": "Scheduled Utilisation – Settlement Periods",
+    "SU_SEP_DTU/GTD": "Scheduled Utilisation – Settlement Periods – DTU/GTD",
+    "SU_SPP_AM": "Scheduled Utilisation – Specific Periods – AM",
+    "SU_SPP_PM": "Scheduled Utilisation – Specific Periods – PM",
+}
+
+
+def market_gateway_product_name(code: str) -> str:
+    """Return the name people use for a Market Gateway product code (the code when unknown)."""
+    return MARKET_GATEWAY_PRODUCT_NAMES.get(code.strip().upper(), code.strip())

@@ -57,30 +57,29 @@ def _stamp(moment: dt.datetime, minutes: int) -> str:
 
 def power_body(mu_id: str, readings: Sequence[PowerReading]) -> dict[str, Any]:
     """Build the JSON body of one ``PUT readings`` request."""
-    _check_size(readings)
-    return {
-        "meterable_unit_id": mu_id,
-        "readings": [
-            {
-                "timestamp": _stamp(r.timestamp, 1),
-                "power_kw": round(r.power_kw, DECIMALS),
-            }
-            for r in readings
-        ],
-    }
+    return _body(mu_id, [(r.timestamp, r.power_kw) for r in readings], 1, "power_kw")
 
 
 def energy_body(mu_id: str, readings: Sequence[EnergyReading]) -> dict[str, Any]:
     """Build the JSON body of one ``PUT readings/energy`` request."""
+    return _body(
+        mu_id, [(r.timestamp, r.energy_kwh) for r in readings], 30, "energy_kwh"
+    )
+
+
+def _body(
+    mu_id: str,
+    readings: Sequence[tuple[dt.datetime, float]],
+    minutes: int,
+    field: str,
+) -> dict[str, Any]:
+    """Build a readings body: period ends on ``minutes`` boundaries, values rounded."""
     _check_size(readings)
     return {
         "meterable_unit_id": mu_id,
         "readings": [
-            {
-                "timestamp": _stamp(r.timestamp, 30),
-                "energy_kwh": round(r.energy_kwh, DECIMALS),
-            }
-            for r in readings
+            {"timestamp": _stamp(moment, minutes), field: round(value, DECIMALS)}
+            for moment, value in readings
         ],
     }
 

@@ -1,0 +1,133 @@
+"""
+Delivery periods in words, in Home Assistant's language.
+
+Product names, the service wanted, capacities and prices; UK times written with numbers
+only (no English day or month names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from homeassistant.components.calendar import CalendarEvent
+from homeassistant.core import HomeAssistant, callback
+
+from ..api.cdp import ATTRIBUTION, TradePeriod, Zone
+from ..api.cdp.values import UK
+from ..api.fpp.products import market_gateway_product_name
+from ..words import say
+
+_CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z/]{2,}\)")
+
+
+def product_names(codes: tuple[str, ...] | list[str]) -> str:
+    """Return product codes as names, comma separated."""
+    return ", ".join(market_gateway_product_name(code) for code in codes)
+
+
+def service_words(service: str | None) -> str | None:
+    """Drop the short codes: "Demand Turn Down (DTD) / ..." reads "Demand Turn Down / ..."."""
+    return _CODE_IN_BRACKETS.sub("", service).strip() if service else None
+
+
+def _mw(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+@callback
+def capacity_range(hass: HomeAssistant, period: TradePeriod) -> str | None:
+    """Return "0.1–0.564 MW", "up to 0.564 MW" or None when neither end is known."""
+    low, high = period.min_capacity_mw, period.max_capacity_mw
+    if low is None and high is None:
+        return None
+    if not low:
+        return say(hass, "cdp_capacity_up_to", high=_mw(high))
+    return f"{_mw(low)}–{_mw(high)} MW"
+
+
+def _price(value: float | None, unit: str) -> str | None:
+    return None if value is None else f"£{value:,.2f}{unit}"
+
+
+@callback
+def uk_time(hass: HomeAssistant, moment: dt.datetime | None) -> str:
+    """Return a moment as UK clock time, "01/12/2026 07:00 GMT" (BST in summer)."""
+    if moment is None:
+        return say(hass, "words_not_given")
+    return moment.astimezone(UK).strftime("%d/%m/%Y %H:%M %Z")
+
+
+@callback
+def zone_label(hass: HomeAssistant, zone: Zone) -> str:
+    """One line per zone in the postcode lookup: level, name, licence area, products, code."""
+    name = zone.name or zone.cmz_code
+    if zone.voltage:
+        level = say(hass, "cdp_zone_level", level=zone.voltage.value.upper(), name=name)
+    else:
+        level = say(hass, "cdp_zone", name=name)
+    parts = [level]
+    if zone.licence_area:
+        parts.append(zone.licence_area)
+    if zone.products:
+        parts.append(product_names(zone.products))
+    parts.append(zone.cmz_code)
+    return " — ".join(parts)
+
+
+@callback
+def period_summary(hass: HomeAssistant, period: TradePeriod) -> str:
+    """E.g. "Scheduled Utilisation – HV: Demand Turn Down, up to 0.564 MW, £7.02/MWh"."""
+    words = [
+        w
+        for w in (
+            service_words(period.required_service),
+            capacity_range(hass, period),
+            _price(period.utilisation_ceiling, "/MWh"),
+        )
+        if w
+    ]
+    product = market_gateway_product_name(period.product or "") or say(
+        hass, "cdp_trade"
+    )
+    if not words:
+        return product
+    return say(hass, "cdp_summary", product=product, details=", ".join(words))
+
+
+@callback
+def period_description(hass: HomeAssistant, period: TradePeriod) -> str:
+    """Everything the row says, one fact a line, times in UK clock time."""
+    not_given = say(hass, "words_not_given")
+    text = say(
+        hass,
+        "cdp_description",
+        trade=period.trade_name or say(hass, "cdp_not_named"),
+        zone=f"{period.cmz_name or period.cmz_code} ({period.cmz_code})",
+        service=period.required_service or not_given,
+        capacity=capacity_range(hass, period) or not_given,
+        utilisation=_price(period.utilisation_ceiling, "/MWh") or not_given,
+        availability=_price(period.availability_ceiling, "/MW/h") or not_given,
+        opens=uk_time(hass, period.opens),
+        closes=uk_time(hass, period.closes),
+        start=uk_time(hass, period.start),
+        end=uk_time(hass, period.end),
+    )
+    lines = [text]
+    if period.max_voltage_kv is not None:
+        lines.append(say(hass, "cdp_max_voltage", kv=f"{period.max_voltage_kv:g}"))
+    lines.append(ATTRIBUTION)
+    return "\n".join(lines)
+
+
+@callback
+def period_event(hass: HomeAssistant, period: TradePeriod) -> CalendarEvent:
+    """One delivery period as a calendar event (aware UK times)."""
+    return CalendarEvent(
+        start=period.start.astimezone(UK),
+        end=period.end.astimezone(UK),
+        summary=period_summary(hass, period),
+        description=period_description(hass, period),
+        location=period.cmz_name or period.cmz_code,
+        uid=f"{period.cmz_code}_{period.start.astimezone(dt.UTC).isoformat()}",
+    )

@@ -1,0 +1,51 @@
+"""
+Sentences people read outside forms (logbook, calendar, notifications), in Home Assistant's language.
+
+They live in the translation files under ``exceptions`` (the one category Home Assistant gives
+integrations for free text with placeholders) and are cached at setup, so callbacks can use them.
+"""
+
+from __future__ import annotations
+
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import translation
+
+from .const import DOMAIN
+
+CATEGORY = "exceptions"
+
+
+async def async_load_words(hass: HomeAssistant) -> None:
+    """Cache GridFlex's sentences in Home Assistant's language, and in English as a fallback."""
+    for language in dict.fromkeys((hass.config.language, "en")):
+        await translation.async_get_translations(hass, language, CATEGORY, [DOMAIN])
+
+
+@callback
+def async_follow_language(hass: HomeAssistant) -> None:
+    """Load the sentences again when the user changes Home Assistant's language."""
+
+    async def _changed(event: Event) -> None:
+        if "language" in event.data:
+            await async_load_words(hass)
+
+    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _changed)
+
+
+@callback
+def say(hass: HomeAssistant, key: str, **placeholders: object) -> str:
+    """Return one sentence in Home Assistant's language (English when it is not translated)."""
+    full_key = f"component.{DOMAIN}.{CATEGORY}.{key}.message"
+    text = None
+    for language in (hass.config.language, "en"):
+        cached = translation.async_get_cached_translations(
+            hass, language, CATEGORY, DOMAIN
+        )
+        if (text := cached.get(full_key)) is not None:
+            break
+    if text is None:
+        return key
+    for name, value in placeholders.items():
+        text = text.replace(f"{{{name}}}", str(value))
+    return text
