@@ -123,7 +123,7 @@ async def test_demo_setup_and_check_pass(
         "Connected Data Portal",
         "FPP demo-site",
         "Market Gateway demo-site (test)",
-        "Switchgrid demo-site (test)",
+        "Switchgrid demo (test)",
     ]
     # The FPP account's MUs are the ones Market Gateway offers (picked from its list).
     fpp = next(

@@ -89,7 +89,20 @@ async def test_add_account_checks_the_token(
     assert entry.unique_id == account_unique_id(
         AccountKind.MARKET_GATEWAY, mg_sim.token
     )
-    assert not entry.supported_subentry_types
+    # Its MUs come from Market Gateway: every sub-entry type HA offers it aborts in words.
+    assert not any(
+        t["supports_reconfigure"] for t in entry.supported_subentry_types.values()
+    )
+    for subentry_type, reason in (
+        ("meterable_unit", "not_an_fpp_account"),
+        ("delivery_point", "not_a_switchgrid_account"),
+        ("flexibility_zone", "not_a_cdp_account"),
+    ):
+        wrong = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, subentry_type), context={"source": "user"}
+        )
+        assert wrong["type"] is FlowResultType.ABORT
+        assert wrong["reason"] == reason
 
     flow_id = await start(hass)
     result = await hass.config_entries.flow.async_configure(
