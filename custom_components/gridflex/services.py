@@ -39,7 +39,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         async_refresh_consumption,
         schema=REFRESH_CONSUMPTION_SCHEMA,
     )
-    hass.services.async_register(
+    # A trade response commits the participant financially: an administrator's action
+    # (automations still run it, they act with no user; docs/decisions/market-gateway.md).
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_RESPOND,
         async_respond_to_trade_opportunity,

@@ -9,6 +9,7 @@ from typing import Any
 
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.core import Context
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml
@@ -108,6 +109,24 @@ async def test_stop_does_not_wait_out_the_switching_gap(
     assert harness.state("input_boolean.heater") == "on"
     assert harness.state("input_boolean.pump") == "on"
     assert harness.runtime.emergency_stopped == {"MU-1001"}
+
+
+async def test_any_user_may_stop(
+    harness: Harness,  # noqa: F811
+    fpp_sim: FppSimulator,
+    hass_read_only_user: Any,
+) -> None:
+    await dispatched(harness)
+    await harness.hass.services.async_call(
+        DOMAIN,
+        "emergency_stop",
+        {"mu_id": "MU-1001", "reason": "Battery low"},
+        blocking=True,
+        context=Context(user_id=hass_read_only_user.id),
+    )
+    await harness.settle()
+    assert harness.state("input_boolean.heater") == "on"
+    assert fpp_sim.emergency_stops[0]["meterable_unit_id"] == "MU-1001"
 
 
 async def test_stop_by_device_with_nothing_running(

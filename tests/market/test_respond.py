@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+)
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -53,6 +57,25 @@ async def test_response_is_sent_and_returned(
     with pytest.raises(ServiceValidationError) as err:
         await respond(hass, **GOOD)
     assert err.value.translation_key == "trade_response_conflict"
+
+
+async def test_only_an_administrator_may_respond(
+    hass: HomeAssistant,
+    mg_sim: MarketGatewaySimulator,
+    mg_entry: MockConfigEntry,
+    hass_read_only_user: Any,
+) -> None:
+    await setup_entry(hass, mg_entry)
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "respond_to_trade_opportunity",
+            GOOD,
+            blocking=True,
+            return_response=True,
+            context=Context(user_id=hass_read_only_user.id),
+        )
+    assert mg_sim.responses == {}
 
 
 @pytest.mark.parametrize(
