@@ -14,8 +14,8 @@ from homeassistant.components.calendar import CalendarEvent
 from homeassistant.core import HomeAssistant, callback
 
 from ..api.cdp import ATTRIBUTION, TradePeriod, Zone
-from ..api.cdp.values import UK
 from ..api.fpp.products import market_gateway_product_name
+from ..api.uk_time import UK
 from ..words import say
 
 _CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z/]{2,}\)")
