@@ -170,6 +170,19 @@ async def test_award_calendar(hass: HomeAssistant, mg_entry: MockConfigEntry) ->
     assert "Utilisation price: £480/MWh" in events[0]["description"]
 
 
+async def test_award_calendar_in_french(
+    hass: HomeAssistant, mg_entry: MockConfigEntry
+) -> None:
+    await hass.config.async_update(language="fr")
+    await setup_entry(hass, mg_entry)
+    calendar = entity_id(hass, "calendar", f"{UID}_account_trade_awards")
+    [event] = await calendar_events(
+        hass, calendar, "2026-03-23T00:00:00Z", "2026-03-31T00:00:00Z"
+    )
+    assert event["summary"] == "Heat pump : 0.004 MW attribués"
+    assert "Prix d'utilisation : £480/MWh" in event["description"]
+
+
 async def test_chosen_zones_replace_the_units_zones(
     hass: HomeAssistant, mg_sim: MarketGatewaySimulator
 ) -> None:

@@ -6,81 +6,110 @@ import datetime as dt
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
+from ..api.fpp.products import market_gateway_product_name
 from ..api.market_gateway import TradeAward, TradeOpportunity
 from ..entity import GridFlexEntity
+from ..words import say
 from .coordinator import MarketData, MarketGatewayCoordinator
 
 
-def _local(moment: dt.datetime | None) -> str:
+@callback
+def _local(hass: HomeAssistant, moment: dt.datetime | None) -> str:
     if moment is None:
-        return "not given"
-    return dt_util.as_local(moment).strftime("%a %d %b %Y %H:%M")
+        return say(hass, "words_not_given")
+    return dt_util.as_local(moment).strftime("%d/%m/%Y %H:%M")
 
 
-def _money(value: float | None, unit: str) -> str:
-    return f"£{value:g}{unit}" if value is not None else "not given"
+@callback
+def _money(hass: HomeAssistant, value: float | None, unit: str) -> str:
+    return f"£{value:g}{unit}" if value is not None else say(hass, "words_not_given")
 
 
+@callback
+def _mw(hass: HomeAssistant, value: float | None) -> str:
+    return f"{value:g} MW" if value is not None else say(hass, "words_not_given")
+
+
+@callback
+def _or_not_given(hass: HomeAssistant, value: str | None) -> str:
+    return value or say(hass, "words_not_given")
+
+
+@callback
 def opportunity_events(
-    opportunity: TradeOpportunity, now: dt.datetime
+    hass: HomeAssistant, opportunity: TradeOpportunity, now: dt.datetime
 ) -> list[CalendarEvent]:
-    """One event per delivery period of an opportunity."""
-    state = "open" if opportunity.is_open(now) else "closed"
-    lines = [
-        f"Opportunity: {opportunity.id} ({state})",
-        f"Zone: {opportunity.zone or 'not given'}",
-        f"Direction: {opportunity.direction or 'not given'}",
-        f"Product: {opportunity.product or 'not given'}",
-        f"Utilisation ceiling price: {_money(opportunity.utilisation_ceiling_price, '/MWh')}",
-        f"Responses close: {_local(opportunity.closing)}",
-    ]
-    events = []
-    for window in opportunity.windows:
-        for period in window.delivery_periods:
-            capacity = (
-                f"Minimum capacity: {period.min_required_capacity_mw:g} MW"
-                if period.min_required_capacity_mw is not None
-                else "Minimum capacity: not given"
-            )
-            events.append(
-                CalendarEvent(
-                    start=period.start,
-                    end=period.end,
-                    summary=f"{opportunity.name} ({state})",
-                    description="\n".join([*lines, f"Window: {window.id}", capacity]),
-                    uid=f"{opportunity.id}_{window.id}_{period.start:%Y%m%dT%H%MZ}",
-                )
-            )
-    return events
-
-
-def award_events(award: TradeAward, unit_name: str) -> list[CalendarEvent]:
-    """One event per awarded delivery period."""
-    capacity = (
-        f"{award.awarded_capacity_mw:g} MW"
-        if award.awarded_capacity_mw is not None
-        else "capacity not given"
+    """One event per delivery period of an opportunity, in Home Assistant's language."""
+    summary = say(
+        hass,
+        "market_opportunity_open"
+        if opportunity.is_open(now)
+        else "market_opportunity_closed",
+        name=opportunity.name,
     )
-    description = "\n".join(
-        [
-            f"Award: {award.id}",
-            f"Meterable Unit: {award.meterable_unit_id or 'not given'}",
-            f"Opportunity: {award.opportunity_id or 'not given'}",
-            f"Product: {award.product or 'not given'}",
-            f"Zone: {award.zone or 'not given'}",
-            f"Utilisation price: {_money(award.utilisation_price, '/MWh')}",
-            f"Availability price: {_money(award.availability_price, '/MW/h')}",
-        ]
+    facts = {
+        "opportunity": opportunity.id,
+        "zone": _or_not_given(hass, opportunity.zone),
+        "direction": _or_not_given(hass, opportunity.direction),
+        "product": _or_not_given(
+            hass,
+            opportunity.product and market_gateway_product_name(opportunity.product),
+        ),
+        "ceiling": _money(hass, opportunity.utilisation_ceiling_price, "/MWh"),
+        "closing": _local(hass, opportunity.closing),
+    }
+    return [
+        CalendarEvent(
+            start=period.start,
+            end=period.end,
+            summary=summary,
+            description=say(
+                hass,
+                "market_opportunity_description",
+                **facts,
+                window=window.id,
+                capacity=_mw(hass, period.min_required_capacity_mw),
+            ),
+            uid=f"{opportunity.id}_{window.id}_{period.start:%Y%m%dT%H%MZ}",
+        )
+        for window in opportunity.windows
+        for period in window.delivery_periods
+    ]
+
+
+@callback
+def award_events(
+    hass: HomeAssistant, award: TradeAward, unit_name: str
+) -> list[CalendarEvent]:
+    """One event per awarded delivery period, in Home Assistant's language."""
+    summary = say(
+        hass,
+        "market_award_summary",
+        unit=unit_name,
+        capacity=_mw(hass, award.awarded_capacity_mw),
+    )
+    description = say(
+        hass,
+        "market_award_description",
+        award=award.id,
+        unit=_or_not_given(hass, award.meterable_unit_id),
+        opportunity=_or_not_given(hass, award.opportunity_id),
+        product=_or_not_given(
+            hass, award.product and market_gateway_product_name(award.product)
+        ),
+        zone=_or_not_given(hass, award.zone),
+        utilisation=_money(hass, award.utilisation_price, "/MWh"),
+        availability=_money(hass, award.availability_price, "/MW/h"),
     )
     return [
         CalendarEvent(
             start=period.start,
             end=period.end,
-            summary=f"{unit_name}: {capacity} awarded",
+            summary=summary,
             description=description,
             uid=f"{award.id}_{window.id}_{period.start:%Y%m%dT%H%MZ}",
         )
@@ -134,7 +163,9 @@ class TradeOpportunityCalendar(MarketCalendar):
     """Delivery periods of the trade opportunities in the followed zones."""
 
     def _all(self, data: MarketData, now: dt.datetime) -> list[CalendarEvent]:
-        return [e for o in data.opportunities for e in opportunity_events(o, now)]
+        return [
+            e for o in data.opportunities for e in opportunity_events(self.hass, o, now)
+        ]
 
 
 class TradeAwardCalendar(MarketCalendar):
@@ -146,6 +177,8 @@ class TradeAwardCalendar(MarketCalendar):
             e
             for a in data.awards
             for e in award_events(
-                a, names.get(a.meterable_unit_id or "", a.meterable_unit_id or "?")
+                self.hass,
+                a,
+                names.get(a.meterable_unit_id or "", a.meterable_unit_id or "?"),
             )
         ]

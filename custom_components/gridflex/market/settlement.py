@@ -22,6 +22,7 @@ from ..api.errors import AuthError, GridFlexApiError, RateLimitedError
 from ..api.fpp import FppClient
 from ..api.fpp.settlement import EventPerformance, Invoice
 from ..const import CONF_MU_ID, DOMAIN, EVENT_DISPATCH, LOGGER, SUBENTRY_METERABLE_UNIT
+from ..words import say
 
 DAILY = dt.timedelta(days=1)
 AFTER_INSTRUCTION = dt.timedelta(hours=1)
@@ -53,23 +54,27 @@ class SettlementData:
         ]
 
 
-def performance_lines(event: EventPerformance) -> list[str]:
+@callback
+def performance_lines(hass: HomeAssistant, event: EventPerformance) -> list[str]:
     """How one MU's performance reads on a past dispatch calendar event."""
+    not_given = say(hass, "words_not_given")
 
     def kwh(value: float | None) -> str:
-        return f"{value:g} kWh" if value is not None else "not given"
+        return f"{value:g} kWh" if value is not None else not_given
 
-    pct = (
-        f"{event.performance_pct:g} %"
-        if event.performance_pct is not None
-        else "not given"
-    )
-    pay = f"£{event.payment_gbp:.2f}" if event.payment_gbp is not None else "not given"
-    line = (
-        f"{event.meterable_unit_id}: delivered {kwh(event.delivered_kwh)} of "
-        f"{kwh(event.requested_kwh)} requested ({pct}), payment {pay}"
-    )
-    return [line]
+    pct = event.performance_pct
+    pay = event.payment_gbp
+    return [
+        say(
+            hass,
+            "settlement_performance_line",
+            unit=event.meterable_unit_id,
+            delivered=kwh(event.delivered_kwh),
+            requested=kwh(event.requested_kwh),
+            performance=f"{pct:g} %" if pct is not None else not_given,
+            payment=f"£{pay:.2f}" if pay is not None else not_given,
+        )
+    ]
 
 
 def _month_start(day: dt.date, back: int) -> dt.date:

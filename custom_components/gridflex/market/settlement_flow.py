@@ -63,7 +63,7 @@ class SettlementFlow:
         return [
             line
             for event in data.by_instruction(instruction_id)
-            for line in performance_lines(event)
+            for line in performance_lines(self.coordinator.hass, event)
         ]
 
 
