@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant, callback
 from ..api.cdp import ATTRIBUTION, TradePeriod, Zone
 from ..api.fpp.products import market_gateway_product_name
 from ..api.uk_time import UK
-from ..words import say
+from ..words import moment_words, say
 
 _CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z/]{2,}\)")
 
@@ -53,9 +53,7 @@ def _price(value: float | None, unit: str) -> str | None:
 @callback
 def uk_time(hass: HomeAssistant, moment: dt.datetime | None) -> str:
     """Return a moment as UK clock time, "01/12/2026 07:00 GMT" (BST in summer)."""
-    if moment is None:
-        return say(hass, "words_not_given")
-    return moment.astimezone(UK).strftime("%d/%m/%Y %H:%M %Z")
+    return moment_words(hass, moment, UK)
 
 
 @callback

@@ -13,15 +13,8 @@ from homeassistant.util import dt as dt_util
 from ..api.fpp.products import market_gateway_product_name
 from ..api.market_gateway import TradeAward, TradeOpportunity
 from ..entity import GridFlexEntity
-from ..words import say
+from ..words import moment_words, say
 from .coordinator import MarketData, MarketGatewayCoordinator
-
-
-@callback
-def _local(hass: HomeAssistant, moment: dt.datetime | None) -> str:
-    if moment is None:
-        return say(hass, "words_not_given")
-    return dt_util.as_local(moment).strftime("%d/%m/%Y %H:%M")
 
 
 @callback
@@ -60,7 +53,9 @@ def opportunity_events(
             opportunity.product and market_gateway_product_name(opportunity.product),
         ),
         "ceiling": _money(hass, opportunity.utilisation_ceiling_price, "/MWh"),
-        "closing": _local(hass, opportunity.closing),
+        "closing": moment_words(
+            hass, opportunity.closing, dt_util.get_default_time_zone()
+        ),
     }
     return [
         CalendarEvent(
