@@ -68,7 +68,13 @@ async def async_setup_trading(
     def _follow_units() -> None:
         # A Meterable Unit added or decommissioned in Market Gateway: its sensors follow.
         if set(coordinator.data.meterable_units) != units_at_setup:
-            hass.config_entries.async_schedule_reload(entry.entry_id)
+            # Not eagerly: the coordinator is still calling its listeners, and an eager reload
+            # would remove entities that it then calls (a removed calendar would set alarms).
+            hass.async_create_task(
+                hass.config_entries.async_reload(entry.entry_id),
+                f"gridflex reload {entry.title} for its Meterable Units",
+                eager_start=False,
+            )
 
     entry.async_on_unload(coordinator.async_add_listener(_follow_units))
     return flow
