@@ -167,7 +167,7 @@ async def test_award_calendar(hass: HomeAssistant, mg_entry: MockConfigEntry) ->
             "2026-03-24T18:00:00+00:00",
         )
     ]
-    assert "Utilisation price: £480/MWh" in events[0]["description"]
+    assert "Utilisation price: £480.00/MWh" in events[0]["description"]
 
 
 async def test_award_calendar_in_french(
@@ -179,8 +179,8 @@ async def test_award_calendar_in_french(
     [event] = await calendar_events(
         hass, calendar, "2026-03-23T00:00:00Z", "2026-03-31T00:00:00Z"
     )
-    assert event["summary"] == "Heat pump : 0.004 MW attribués"
-    assert "Prix d'utilisation : £480/MWh" in event["description"]
+    assert event["summary"] == "Heat pump : 0,004 MW attribués"
+    assert "Prix d'utilisation : 480,00 £/MWh" in event["description"]
 
 
 async def test_chosen_zones_replace_the_units_zones(

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity
-from ..words import say
+from ..words import number, say
 from .describe import power_words, product_name
 from .records import InstructionRecord, Phase
 from .state import DispatchRuntime
@@ -39,7 +39,7 @@ def _calendar_event(
         product=product,
     )
     units = ", ".join(
-        f"{u.id} ({u.power_kw:g} kW)" if u.power_kw is not None else u.id
+        f"{u.id} ({number(hass, u.power_kw)} kW)" if u.power_kw is not None else u.id
         for u in ins.meterable_units
     )
     description = say(

@@ -13,18 +13,25 @@ from homeassistant.util import dt as dt_util
 from ..api.fpp.products import market_gateway_product_name
 from ..api.market_gateway import TradeAward, TradeOpportunity
 from ..entity import GridFlexEntity
-from ..words import moment_words, say
+from ..words import moment_words, number, say
 from .coordinator import MarketData, MarketGatewayCoordinator
+
+_PRICE_UNITS = {"/MWh": "words_price_per_mwh", "/MW/h": "words_price_per_mw_h"}
 
 
 @callback
 def _money(hass: HomeAssistant, value: float | None, unit: str) -> str:
-    return f"£{value:g}{unit}" if value is not None else say(hass, "words_not_given")
+    """``£7.02/MWh`` in English, ``7,02 £/MWh`` in French."""
+    if value is None:
+        return say(hass, "words_not_given")
+    return say(hass, _PRICE_UNITS[unit], amount=number(hass, value, 2))
 
 
 @callback
 def _mw(hass: HomeAssistant, value: float | None) -> str:
-    return f"{value:g} MW" if value is not None else say(hass, "words_not_given")
+    if value is None:
+        return say(hass, "words_not_given")
+    return f"{number(hass, value)} MW"
 
 
 @callback

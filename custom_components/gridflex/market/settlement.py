@@ -22,7 +22,7 @@ from ..api.errors import AuthError, GridFlexApiError, RateLimitedError
 from ..api.fpp import FppClient
 from ..api.fpp.settlement import EventPerformance, Invoice
 from ..const import CONF_MU_ID, DOMAIN, EVENT_DISPATCH, LOGGER, SUBENTRY_METERABLE_UNIT
-from ..words import say
+from ..words import number, say
 
 DAILY = dt.timedelta(days=1)
 AFTER_INSTRUCTION = dt.timedelta(hours=1)
@@ -60,7 +60,7 @@ def performance_lines(hass: HomeAssistant, event: EventPerformance) -> list[str]
     not_given = say(hass, "words_not_given")
 
     def kwh(value: float | None) -> str:
-        return f"{value:g} kWh" if value is not None else not_given
+        return f"{number(hass, value)} kWh" if value is not None else not_given
 
     pct = event.performance_pct
     pay = event.payment_gbp
@@ -71,8 +71,10 @@ def performance_lines(hass: HomeAssistant, event: EventPerformance) -> list[str]
             unit=event.meterable_unit_id,
             delivered=kwh(event.delivered_kwh),
             requested=kwh(event.requested_kwh),
-            performance=f"{pct:g} %" if pct is not None else not_given,
-            payment=f"£{pay:.2f}" if pay is not None else not_given,
+            performance=f"{number(hass, pct)} %" if pct is not None else not_given,
+            payment=say(hass, "words_amount_gbp", amount=number(hass, pay, 2))
+            if pay is not None
+            else not_given,
         )
     ]
 
