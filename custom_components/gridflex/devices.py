@@ -19,6 +19,7 @@ from .const import (
 _ACCOUNT_MODELS: dict[str, tuple[str, str]] = {
     AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
     AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
+    AccountKind.MARKET_GATEWAY: ("National Grid DSO", "Market Gateway account"),
     AccountKind.CDP: ("National Grid DSO", "Connected Data Portal account"),
 }
 
