@@ -53,6 +53,11 @@ def store_key(entry_id: str) -> str:
     return f"{DOMAIN}.dispatch.{entry_id}"
 
 
+def dispatch_file(hass: HomeAssistant, key: str) -> DurableStore:
+    """One dispatch file: HA's Store, written atomically and fsync'd."""
+    return DurableStore(hass, DISPATCH_STORE_VERSION, key, atomic_writes=True)
+
+
 def write_failed_issue_id(key: str) -> str:
     """Repair issue shown while one dispatch file cannot be written."""
     return f"store_write_failed_{key}"
@@ -64,15 +69,23 @@ class DispatchStore:
     def __init__(
         self,
         hass: HomeAssistant,
-        key: str,
+        store: DurableStore,
         title: str,
         snapshot: Callable[[], dict[str, Any]],
         journal: tuple[Journal, Callable[[], JournalEntry | None]] | None = None,
+        *,
+        compacted_size: int = 0,
     ) -> None:
-        """Bind to one file of one account; ``snapshot`` returns what to write in full."""
+        """
+        Bind to one file of one account; ``snapshot`` returns what to write in full.
+
+        ``compacted_size``: records in the full file as loaded (a compaction is due once the
+        journals hold as many).
+        """
         self._hass = hass
         self._title = title
-        self.store = DurableStore(hass, DISPATCH_STORE_VERSION, key, atomic_writes=True)
+        self.store = store
+        self.compacted_size = compacted_size
         self._snapshot = snapshot
         self._changed = 0  # generation of the state in memory
         self._saved = 0  # generation last on disk
@@ -170,8 +183,6 @@ class DispatchStore:
             self._compaction = self._hass.async_create_background_task(
                 self._compact(), f"{DOMAIN} dispatch store compaction"
             )
-
-    compacted_size = 0  # records in the last full file
 
     async def _compact(self) -> bool:
         """Rewrite the full file (off the reply path); appends go on to the next journal."""

@@ -320,13 +320,18 @@ def parse_v2(body: Any, now: dt.datetime | None = None) -> V2Body:
     return V2Body((parse_instruction(body, now),), is_batch=False)
 
 
-def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart:
-    """Read a ``v1/dispatch/start`` body: ``meterable_unit_id`` and ``start`` needed, ``end`` optional."""
+def _legacy_unit(body: Any) -> str:
+    """Return the MU a legacy body names (both legacy paths take one object naming one MU)."""
     if not isinstance(body, dict):
         raise Invalid("body: must be a JSON object")
     if body.get("meterable_unit_id") is None:
         raise Invalid("meterable_unit_id: required")
-    unit_id = _identifier(body["meterable_unit_id"], "meterable_unit_id")
+    return _identifier(body["meterable_unit_id"], "meterable_unit_id")
+
+
+def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart:
+    """Read a ``v1/dispatch/start`` body: ``meterable_unit_id`` and ``start`` needed, ``end`` optional."""
+    unit_id = _legacy_unit(body)
     start = _pick(body, START_ALIASES, parse_time)
     if start is _ABSENT:
         raise Invalid("start: required")
@@ -347,11 +352,7 @@ def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart
 
 def parse_legacy_stop(body: Any, now: dt.datetime | None = None) -> LegacyStop:
     """Read a ``v1/dispatch/stop`` body: ``meterable_unit_id`` needed, ``stop`` time optional (now)."""
-    if not isinstance(body, dict):
-        raise Invalid("body: must be a JSON object")
-    if body.get("meterable_unit_id") is None:
-        raise Invalid("meterable_unit_id: required")
-    unit_id = _identifier(body["meterable_unit_id"], "meterable_unit_id")
+    unit_id = _legacy_unit(body)
     stop = _time_field(body, ("stop",), required=False)
     _check_window("stop", stop, now)
     return LegacyStop(unit_id, stop, _extra(body, LEGACY_STOP_KNOWN), body)
