@@ -33,6 +33,7 @@ from .endpoint import ENDPOINTS, DispatchView, async_handle
 from .endpoint_check import DispatchCheckView, auth_check
 from .entities import dispatch_entities_by_subentry
 from .journal import Journal, journal_directory
+from .journaled_store import JournaledStore
 from .lifecycle import Lifecycle
 from .notify import DispatchNotifier, signal_account_changed
 from .persistence import DispatchStore, dispatch_file, store_key
@@ -165,12 +166,13 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     )
     if not saved.lost_file:
         content.journaled_parts = content.small_parts()  # as loaded: on disk already
-    store = DispatchStore(
+    store = JournaledStore(
         hass,
         main_file,
         entry.title,
         content.store_snapshot,
-        journal=(journal, content.journal_entry),
+        journal=journal,
+        entry=content.journal_entry,
         compacted_size=len(saved.records),
     )
     control_store = DispatchStore(

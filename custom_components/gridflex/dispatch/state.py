@@ -15,6 +15,7 @@ from ..issue_text import plain
 from .content import DispatchContent
 from .control import DeviceControl
 from .inbound_log import InboundLog
+from .journaled_store import JournaledStore
 from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
 from .persistence import DispatchStore
@@ -32,7 +33,7 @@ class DispatchRuntime:
     content: DispatchContent
     notifier: DispatchNotifier
     lifecycle: Lifecycle
-    store: DispatchStore
+    store: JournaledStore
     control_store: DispatchStore
     control: DeviceControl
     inbound: InboundLog = field(default_factory=InboundLog)
