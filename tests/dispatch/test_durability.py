@@ -68,7 +68,7 @@ async def test_a_failed_write_answers_503_keeps_it_and_retries(
 ) -> None:
     hass = harness.hass
     issue_id = write_failed_issue_id(store_key(harness.entry.entry_id))
-    with patch.object(Journal, "append", side_effect=OSError("disk full")):
+    with patch.object(Journal, "write", side_effect=OSError("disk full")):
         for _ in range(3):
             status, body, headers = await _put_raw(harness, instruction(id="kept"))
             assert status == 503

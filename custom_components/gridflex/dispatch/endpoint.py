@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from http import HTTPStatus
-import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components.http.ban import process_wrong_login
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.helpers.json import json_bytes
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -77,7 +77,7 @@ def _json(
     status: int, payload: Any, headers: dict[str, str] | None = None
 ) -> web.Response:
     return web.Response(
-        body=json.dumps(payload).encode(),
+        body=json_bytes(payload),
         status=status,
         content_type="application/json",
         headers=headers,
@@ -210,6 +210,16 @@ async def async_handle(
     runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
 ) -> web.Response:
     """Answer one inbound request once what it changed is on disk; devices follow, in tasks."""
+    runtime.notifier.open_requests += 1
+    try:
+        return await _answer(runtime, request, path)
+    finally:
+        runtime.notifier.open_requests -= 1
+
+
+async def _answer(
+    runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
+) -> web.Response:
     raw: bytes | None = None
     changes = runtime.store.generation
     try:

@@ -1,12 +1,13 @@
 """
 The instructions' Store: a reply waits for the fsync of the journal line that holds its change.
 
-Pipelined group commit. A request's changes are encoded into a line as soon as it is judged and
-queued for one writer (an executor job that drains the queue); the writer appends every line
-queued so far with one write and one fsync, then tells the event loop how far the disk holds.
-Lines queued while an fsync runs share the next one (a burst of 50 costs a few fsyncs), and
-the next append never waits for the loop, which is busy judging the rest of the burst, to
-start it. One writer at a time keeps the lines in the order their changes were made.
+Group commit without a queue of fsyncs. The changes of the requests judged in one loop turn
+are encoded into one line and handed to a writer (an executor job): it appends every line
+queued so far, in order, under a lock, then fsyncs outside it and tells the event loop how far
+the disk holds. A burst of 50 costs a few lines, and the fsyncs of successive lines overlap
+instead of each waiting for the one before (with a busy disk an fsync takes tens of ms): a
+reply waits for about one fsync, as a bare durable write would. An fsync makes every line
+written before it durable, so a writer that finds the queue empty has nothing to report.
 
 A failed append fails every reply still waiting (503: FPP retries), gives their changes back
 to the next line, and is logged once and retried (``DispatchStore``). The full file is
@@ -63,11 +64,11 @@ class JournaledStore(DispatchStore):
         self._encoded = 0  # generation last encoded into a line
         # Lines not yet known to be on disk, oldest first: (generation, entry; None: no change).
         self._in_flight: deque[tuple[int, JournalEntry | None]] = deque()
-        # Shared with the writer: (epoch, generation, line) to append; whether it runs.
+        # Shared with the writers: (epoch, generation, line) to append, taken and written
+        # under the lock so that lines land in order.
         self._lock = threading.Lock()
         self._queue: list[tuple[int, int, bytes]] = []
-        self._writing = False
-        self._drain: asyncio.Task[None] | None = None
+        self._writers: set[asyncio.Task[None]] = set()
         self._queuing: asyncio.Task[None] | None = None
         # Bumped by a failed append: what the writer then reports of older lines is ignored.
         self._epoch = 0
@@ -113,31 +114,36 @@ class JournaledStore(DispatchStore):
             return
         with self._lock:
             self._queue.append((self._epoch, target, entry.line))
-            if self._writing:
-                return
-            self._writing = True
-        self._drain = self._hass.async_create_task(
+        writer = self._hass.async_create_task(
             self._run_writer(), f"{DOMAIN} dispatch journal writer", eager_start=True
         )
+        self._writers.add(writer)
+        writer.add_done_callback(self._writers.discard)
 
     async def _run_writer(self) -> None:
         await self._hass.async_add_executor_job(self._write_queued)
 
     def _write_queued(self) -> None:
-        """Append every queued line, one write and fsync per turn (runs in the executor)."""
-        while True:
-            with self._lock:
-                batch, self._queue = self._queue, []
-                if not batch:
-                    self._writing = False
-                    return
+        """Write every queued line in order, then fsync (runs in the executor, several at once)."""
+        with self._lock:
+            batch, self._queue = self._queue, []
+            if not batch:
+                return  # an earlier writer took these lines: its fsync reports them
             epoch, target, _ = batch[-1]
-            error: Exception | None = None
             try:
-                self.journal.append(b"\n".join(line for _, _, line in batch))
+                fd = self.journal.write(b"\n".join(line for _, _, line in batch))
             except Exception as err:  # noqa: BLE001 - told to the loop, which decides
-                error = err
-            self._hass.loop.call_soon_threadsafe(self._appended, epoch, target, error)
+                self._report(epoch, target, err)
+                return
+        try:
+            self.journal.sync(fd)
+        except Exception as err:  # noqa: BLE001 - told to the loop, which decides
+            self._report(epoch, target, err)
+            return
+        self._report(epoch, target, None)
+
+    def _report(self, epoch: int, target: int, error: Exception | None) -> None:
+        self._hass.loop.call_soon_threadsafe(self._appended, epoch, target, error)
 
     @callback
     def _appended(self, epoch: int, target: int, error: Exception | None) -> None:
@@ -215,8 +221,8 @@ class JournaledStore(DispatchStore):
         if self._queuing is not None:
             await self._queuing
         self._queue_changes()
-        if self._drain is not None:
-            await self._drain
+        while self._writers:
+            await asyncio.wait(set(self._writers))
         if self._compaction is not None:
             await self._compaction
         # Unload leaves one full file when it can: the next start reads no journal.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -18,6 +19,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
+from ..api.fpp.dispatch import Instruction
 from ..api.fpp.products import describe_product
 from ..const import DOMAIN, EVENT_DISPATCH, LOGGER
 from ..devices import subentry_device_id
@@ -52,9 +54,11 @@ def _iso(moment: Any) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
 
 
-def instruction_summary(record: InstructionRecord, mu_id: str) -> dict[str, Any]:
+def instruction_summary(
+    instruction: Instruction, mu_id: str, *, legacy: bool
+) -> dict[str, Any]:
     """Describe what users see of one instruction for one MU (event data, attributes)."""
-    ins = record.instruction
+    ins = instruction
     product = describe_product(ins.product) if ins.product is not None else None
     return {
         "instruction_id": ins.id,
@@ -65,11 +69,23 @@ def instruction_summary(record: InstructionRecord, mu_id: str) -> dict[str, Any]
         "zone": ins.zone,
         "start": _iso(ins.start),
         "end": _iso(ins.end),
-        "power_kw": record.power_of(mu_id),
+        "power_kw": next(
+            (u.power_kw for u in ins.meterable_units if u.id == mu_id), None
+        ),
         "direction": ins.direction.value,
         "status": ins.status.value,
-        "legacy": record.legacy,
+        "legacy": legacy,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _QueuedEvent:
+    """One change to tell once the replies are out: the instruction as it was then."""
+
+    kind: EventType
+    instruction: Instruction  # immutable: the record may move on before the flush
+    legacy: bool
+    extra: dict[str, Any]
 
 
 class DispatchNotifier:
@@ -87,12 +103,15 @@ class DispatchNotifier:
         self._entry = entry
         self._units = meterable_units
         self._replies_pending = replies_pending
-        self._events: list[dict[str, Any]] = []
+        self._events: list[_QueuedEvent] = []
         self._pending: set[str] = set()
         self._pending_all = False
         self._handle: asyncio.TimerHandle | None = None
         self._generation = self._armed_generation = 0
         self._first_change = 0.0
+        # Requests of this account being answered now (the endpoint counts them): a flush
+        # waits for them, so entity writes never hold up a reply of the same burst.
+        self.open_requests = 0
 
     def device_id(self, mu_id: str) -> str | None:
         """Return the HA device id of one configured MU."""
@@ -119,22 +138,28 @@ class DispatchNotifier:
 
     @callback
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
-        """Queue ``gridflex_dispatch`` once for each configured MU the instruction names."""
-        for mu_id in record.instruction.meterable_unit_ids:
-            if mu_id not in self._units:
-                continue
-            # Described now: the record may move again before the events go out.
-            self._events.append(
-                {
-                    "type": kind.value,
-                    **instruction_summary(record, mu_id),
-                    **extra,
-                    "extra": dict(record.instruction.extra),
-                    "config_entry_id": self._entry.entry_id,
-                    "device_id": self.device_id(mu_id),
-                }
-            )
+        """Queue ``gridflex_dispatch`` for the configured MUs the instruction names."""
+        # Described at the flush, off the reply path, from what the record holds now.
+        self._events.append(
+            _QueuedEvent(kind, record.instruction, record.legacy, extra)
+        )
         self._schedule()
+
+    def _event_data(self, queued: _QueuedEvent) -> list[dict[str, Any]]:
+        """Return the bus events of one queued change: one per configured MU it names."""
+        instruction = queued.instruction
+        return [
+            {
+                "type": queued.kind.value,
+                **instruction_summary(instruction, mu_id, legacy=queued.legacy),
+                **queued.extra,
+                "extra": dict(instruction.extra),
+                "config_entry_id": self._entry.entry_id,
+                "device_id": self.device_id(mu_id),
+            }
+            for mu_id in instruction.meterable_unit_ids
+            if mu_id in self._units
+        ]
 
     @callback
     def changed(self, mu_ids: Iterable[str] | None = None) -> None:
@@ -168,7 +193,9 @@ class DispatchNotifier:
         now = self._hass.loop.time()
         deadline = self._first_change + MAX_HOLD_S
         quiet = (
-            self._generation == self._armed_generation and not self._replies_pending()
+            self._generation == self._armed_generation
+            and not self.open_requests
+            and not self._replies_pending()
         )
         if not quiet and now < deadline:
             self._arm(min(now + QUIET_S, deadline))  # more came meanwhile: wait again
@@ -179,8 +206,8 @@ class DispatchNotifier:
     def flush(self) -> None:
         """Fire the queued events, then signal the account and the changed MUs."""
         hass, entry_id = self._hass, self._entry.entry_id
-        events, self._events = self._events, []
-        for data in events:
+        queued, self._events = self._events, []
+        for data in (data for item in queued for data in self._event_data(item)):
             mu_id = data["meterable_unit_id"]
             LOGGER.debug(
                 "Dispatch %s: instruction %s, MU %s",

@@ -8,6 +8,7 @@ Every rule of the contract's inbound part lives here; a broken rule raises
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import contextlib
 import datetime as dt
 import json
 import math
@@ -172,10 +173,11 @@ def _enum[E: (Status, Direction)](
     value = body.get(name)
     if value is None:
         return default
-    if not isinstance(value, str) or value not in {member.value for member in kind}:
-        allowed = " or ".join(member.value for member in kind)
-        raise Invalid(f"{name}: must be {allowed}")
-    return kind(value)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return kind(value)
+    allowed = " or ".join(member.value for member in kind)
+    raise Invalid(f"{name}: must be {allowed}")
 
 
 def _units_from_list(value: Any, top_power: float | None) -> list[MeterableUnitPower]:
