@@ -6,7 +6,7 @@ Drive the running demo in headless Chromium (Playwright with Debian's browser) a
 First it sends a dispatch the way FPP would (one that runs now, one that is cancelled) and presses
 **Check endpoint**, so the pages have something to show; then, per language, it switches Home
 Assistant and the user to that language and captures the GridFlex pages: the integration, the FPP
-account's device, an MU's device, the logbook, the calendar, the repairs and the notifications.
+account's device, an MU's device, the flexibility zone's device, the logbook, the calendar, the repairs and the notifications.
 The PNGs stay on disk (never committed).
 """
 
@@ -164,6 +164,7 @@ async def run(args: argparse.Namespace) -> None:
         registry = (await ha.ws({"type": "config/entity_registry/list"}))[0]
         account = next(d for d in devices if d["name"] == "FPP demo-site")
         unit = next(d for d in devices if d["name"] == "MU-1001")
+        zone = next(d for d in devices if str(d["name"]).startswith("Ashgrove"))
         button = next(
             r["entity_id"]
             for r in registry
@@ -173,6 +174,7 @@ async def run(args: argparse.Namespace) -> None:
             ("integration", f"/config/integrations/integration/{DOMAIN}"),
             ("account-device", f"/config/devices/device/{account['id']}"),
             ("mu-device", f"/config/devices/device/{unit['id']}"),
+            ("zone-device", f"/config/devices/device/{zone['id']}"),
             ("logbook", "/logbook"),
             ("calendar", "/calendar"),
             ("repairs", "/config/repairs"),

@@ -12,6 +12,8 @@ from unittest.mock import PropertyMock, patch
 from homeassistant.helpers.entity import Entity
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.gridflex.const import (
     CONF_ACCOUNT_ID,
@@ -94,6 +96,15 @@ def fail_on_gridflex_errors(request: pytest.FixtureRequest) -> Generator[None]:
             "Errors allowed but never logged: "
             + ", ".join(p.pattern for p in sorted(unused, key=lambda p: p.pattern))
         )
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in HA's format, in `snapshots/` beside the test, on both HA versions.
+
+    Newer harnesses stopped applying this extension to the `snapshot` fixture by themselves.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture(autouse=True)

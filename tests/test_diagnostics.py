@@ -115,7 +115,14 @@ async def test_switchgrid_diagnostics_list_points_without_personal_data(
     await hass.async_block_till_done()
 
     text, data = await download(hass, hass_client, entry)
-    for private in (switchgrid_sim.token, "Jean Dupont", "Charles de Gaulle"):
+    # Meter numbers and addresses are personal data (the brief): none of it in the download.
+    for private in (
+        switchgrid_sim.token,
+        "Jean Dupont",
+        "Charles de Gaulle",
+        "01427641080000",
+        "75007",
+    ):
         assert private not in text
     assert data["switchgrid"] == {
         "base_url": switchgrid_sim.url,
@@ -124,9 +131,11 @@ async def test_switchgrid_diagnostics_list_points_without_personal_data(
     }
     (point,) = data["subentries"]
     assert point["subentry_type"] == SUBENTRY_DELIVERY_POINT
-    assert point["unique_id"] == "01427641080000"
-    assert point["data"][CONF_PCE] == "01427641080000"
-    assert point["data"][CONF_POSTCODE] == "75007"
+    # The last four digits tell two points apart without naming the meter.
+    assert point["unique_id"] == "…0000"
+    assert point["title"] == "GRDF PCE …0000"
+    assert point["data"][CONF_PCE] == "…0000"
+    assert point["data"][CONF_POSTCODE] == REDACTED
     assert point["data"][CONF_HOLDER_NAME] == REDACTED
 
 

@@ -81,7 +81,22 @@ def subentry_of_device(
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return None
-    subentries = device.config_entries_subentries.get(entry.entry_id, set())
+    return device_subentry_id(device, entry)
+
+
+def device_subentry_id(device: dr.DeviceEntry, entry: ConfigEntry) -> str | None:
+    """
+    Return the sub-entry of ``entry`` a device stands for, on every supported HA version.
+
+    Newer Home Assistant gives a device one config entry and one sub-entry
+    (``config_subentry_id``) and reports any read of the older ``config_entries_subentries``.
+    """
+    if hasattr(device, "config_subentry_id"):
+        if getattr(device, "config_entry_id", None) != entry.entry_id:
+            return None
+        subentries: set[str | None] = {device.config_subentry_id}
+    else:
+        subentries = device.config_entries_subentries.get(entry.entry_id, set())
     return next((sub for sub in subentries if sub in entry.subentries), None)
 
 

@@ -9,18 +9,23 @@ from homeassistant.core import HomeAssistant
 
 from .const import (
     CONF_API_TOKEN,
+    CONF_CITY,
     CONF_CLOUDHOOK_URL,
     CONF_DISPATCH_SECRET,
     CONF_ENDPOINT_ID,
     CONF_HOLDER_NAME,
+    CONF_PCE,
+    CONF_POSTCODE,
+    CONF_PRM,
     CONF_STREET,
     CONF_WEBHOOK_ID,
 )
 from .dispatch.inbound_log import redact_url
+from .privacy import masked_meter_number
 from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
 # Credentials, and the ids and Cloud address that make the inbound endpoint's URL; the holder's name
-# and street are personal data that a shared diagnostics file does not need.
+# and address are personal data that a shared diagnostics file does not need.
 TO_REDACT = {
     CONF_API_TOKEN,
     CONF_DISPATCH_SECRET,
@@ -29,6 +34,8 @@ TO_REDACT = {
     CONF_CLOUDHOOK_URL,
     CONF_HOLDER_NAME,
     CONF_STREET,
+    CONF_POSTCODE,
+    CONF_CITY,
     "token",
     "secret",
     "Authorization",
@@ -71,8 +78,36 @@ async def async_get_config_entry_diagnostics(
         for flow in runtime.flows:
             data.update(flow.diagnostics())
 
-    redacted: dict[str, Any] = _without_userinfo(async_redact_data(data, TO_REDACT))
+    redacted: dict[str, Any] = _masked(
+        _without_userinfo(async_redact_data(data, TO_REDACT)), _meter_numbers(entry)
+    )
     return redacted
+
+
+def _meter_numbers(entry: GridFlexConfigEntry) -> dict[str, str]:
+    """Each delivery point's number (PCE, PRM) and how diagnostics show it."""
+    numbers = (
+        str(subentry.data[key])
+        for subentry in entry.subentries.values()
+        for key in (CONF_PCE, CONF_PRM)
+        if subentry.data.get(key)
+    )
+    return {n: masked_meter_number(n) for n in numbers}
+
+
+def _masked(value: Any, numbers: dict[str, str]) -> Any:
+    """Meter numbers are personal data: masked wherever they appear (keys, titles, ids, text)."""
+    if not numbers:
+        return value
+    if isinstance(value, str):
+        for number, mask in numbers.items():
+            value = value.replace(number, mask)
+        return value
+    if isinstance(value, dict):
+        return {_masked(k, numbers): _masked(v, numbers) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, numbers) for v in value]
+    return value
 
 
 def _without_userinfo(value: Any) -> Any:

@@ -49,3 +49,21 @@ def say(hass: HomeAssistant, key: str, **placeholders: object) -> str:
     for name, value in placeholders.items():
         text = text.replace(f"{{{name}}}", str(value))
     return text
+
+
+# Languages GridFlex is translated into that write 2,5 rather than 2.5 (and group thousands with a
+# narrow no-break space); any other language reads GridFlex in English, so with English numbers.
+_DECIMAL_COMMA = frozenset({"fr"})
+
+
+@callback
+def number(hass: HomeAssistant, value: float, decimals: int | None = None) -> str:
+    """
+    Write a number as Home Assistant's language does: ``1,234.5`` in English, ``1 234,5`` in French.
+
+    Without ``decimals`` it keeps the digits the value has (up to six significant ones).
+    """
+    text = f"{value:,.{decimals}f}" if decimals is not None else f"{value:,g}"
+    if hass.config.language.split("-")[0] not in _DECIMAL_COMMA:
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")

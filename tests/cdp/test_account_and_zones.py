@@ -136,8 +136,9 @@ async def test_sensors_and_calendar_of_a_zone(
     assert closing is not None
     assert closing.state == "2026-12-03T12:00:00+00:00"
     assert closing.attributes["trade"].startswith("W/C 07/12/2026")
+    # This week's trade has closed: its periods are no longer offered, so next week's come first.
     start = hass.states.get("sensor.ashgrove_hv_next_delivery_period_start")
-    assert start is not None and start.state == "2026-12-01T07:00:00+00:00"
+    assert start is not None and start.state == "2026-12-07T07:00:00+00:00"
     price = hass.states.get(
         "sensor.ashgrove_hv_highest_utilisation_ceiling_price_7_days"
     )
@@ -159,7 +160,8 @@ async def test_sensors_and_calendar_of_a_zone(
 
     calendar = hass.states.get("calendar.ashgrove_hv_delivery_periods")
     assert calendar is not None and calendar.state == "off"
-    assert calendar.attributes["message"].startswith(
-        "Scheduled Utilisation – HV: Demand Turn Down / Generation Turn Up"
+    assert calendar.attributes["message"].startswith("Up to ")
+    assert calendar.attributes["message"].endswith(
+        " — Scheduled Utilisation – HV (Demand Turn Down / Generation Turn Up)"
     )
-    assert calendar.attributes["start_time"] == "2026-12-01 07:00:00"
+    assert calendar.attributes["start_time"] == "2026-12-07 07:00:00"

@@ -171,7 +171,8 @@ async def test_calendar_on_both_uk_clock_changes(
     hass: HomeAssistant, cdp_sim: CdpSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     await hass.config.async_set_time_zone("Europe/London")
-    freezer.move_to(dt.datetime(2027, 3, 20, 12, 0, tzinfo=dt.UTC))
+    # Before the spring trade closes (18 March): a closed trade leaves the calendar.
+    freezer.move_to(dt.datetime(2027, 3, 15, 12, 0, tzinfo=dt.UTC))
     cdp_sim.set_records(STTP_ID, clock_change_rows(ASHGROVE))
     await setup_cdp(hass, cdp_entry(cdp_sim, zone_subentry(ASHGROVE)))
     reply = await hass.services.async_call(
@@ -225,7 +226,7 @@ async def test_calendar_speaks_french(
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Paris")
     hass.config.language = "fr"
-    freezer.move_to(dt.datetime(2027, 3, 20, 12, 0, tzinfo=dt.UTC))
+    freezer.move_to(dt.datetime(2027, 3, 15, 12, 0, tzinfo=dt.UTC))
     cdp_sim.set_records(STTP_ID, clock_change_rows(ASHGROVE))
     await setup_cdp(hass, cdp_entry(cdp_sim, zone_subentry(ASHGROVE)))
     reply = await hass.services.async_call(
@@ -241,16 +242,17 @@ async def test_calendar_speaks_french(
     )
     assert reply is not None
     event = reply["calendar.ashgrove_hv_periodes_de_livraison"]["events"][0]  # type: ignore[index]
+    # French numbers: decimal comma, pounds after the amount.
     assert event["summary"] == (
-        "Scheduled Utilisation – HV : Demand Turn Down / Generation Turn Up, "
-        "jusqu'à 0.564 MW, £7.02/MWh"
+        "Jusqu'à 0,564 MW, 7,02 £/MWh — "
+        "Scheduled Utilisation – HV (Demand Turn Down / Generation Turn Up)"
     )
     assert event["description"].split("\n")[:5] == [
         "Appel : W/C 22/03/2027 - Scheduled Utilisation - Ashgrove",
         "Zone : Ashgrove (CMZ_T7B_SWA_0012)",
         "Service demandé : Demand Turn Down (DTD) / Generation Turn Up (GTU)",
-        "Capacité demandée : jusqu'à 0.564 MW",
-        "Prix plafond d'utilisation : £7.02/MWh",
+        "Capacité demandée : jusqu'à 0,564 MW",
+        "Prix plafond d'utilisation : 7,02 £/MWh",
     ]
     assert (
         "Livraison : du 28/03/2027 00:30 GMT au 28/03/2027 02:30 BST"

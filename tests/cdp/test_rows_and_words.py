@@ -13,6 +13,7 @@ from custom_components.gridflex.api.cdp.market import (
     async_read_market,
     latest_results,
     next_closing,
+    still_offered,
 )
 from custom_components.gridflex.api.cdp.models import SkippedRows
 from custom_components.gridflex.api.cdp.rows import (
@@ -128,6 +129,18 @@ def test_next_closing_ignores_past_and_missing_closes() -> None:
     assert next_closing([_period(), soon], now) is soon
 
 
+def test_only_open_and_upcoming_trades_are_offered() -> None:
+    now = START - dt.timedelta(days=2)
+    closed = _period(closes=now - dt.timedelta(seconds=1))
+    closing_now = _period(closes=now)
+    still_open = _period(closes=now + dt.timedelta(hours=1))
+    not_said = _period()
+    assert still_offered([closed, closing_now, still_open, not_said], now) == (
+        still_open,
+        not_said,
+    )
+
+
 async def test_words_of_a_period(hass: HomeAssistant) -> None:
     await async_load_words(hass)
     bare = _period()
@@ -152,13 +165,19 @@ async def test_words_of_a_period(hass: HomeAssistant) -> None:
             required_service="Demand Turn Up (DTU)",
         ),
     )
-    assert summary == "Scheduled Utilisation – LV Night: Demand Turn Up, £1,234.50/MWh"
+    assert (
+        summary == "£1,234.50/MWh — Scheduled Utilisation – LV Night (Demand Turn Up)"
+    )
     assert zone_label(hass, Zone("CMZ_X", None, None, None, ())) == (
         "Zone CMZ_X — CMZ_X"
     )
     hass.config.language = "fr"
     await async_load_words(hass)
     assert period_summary(hass, bare) == "Appel de flexibilité"
+    assert period_summary(
+        hass,
+        _period(utilisation_ceiling=1234.5, min_capacity_mw=0.1, max_capacity_mw=2.25),
+    ) == ("0,1–2,25 MW, 1\u202f234,50 £/MWh — Appel de flexibilité")
     assert uk_time(hass, None) == "non indiqué"
     assert zone_label(hass, Zone("CMZ_X", Voltage.HV, "Ashgrove", None, ())) == (
         "Zone HV Ashgrove — CMZ_X"

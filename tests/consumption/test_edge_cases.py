@@ -238,7 +238,9 @@ async def test_diagnostics_show_consent_without_signing_link(
     entry = make_entry(sim, gas_point())
     await setup_entry(hass, entry)
     data = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    point = data["consumption"]["points"][PCE]
+    # The meter number is personal data: only its last four digits show.
+    assert PCE not in str(data)
+    point = data["consumption"]["points"]["…" + PCE[-4:]]
     assert point["consent"]["status"] == "ACCEPTED"
     assert point["pending_order"]["polls"] == 1
     assert "sign/" not in str(data)
@@ -287,3 +289,27 @@ async def test_events_feed_is_read_from_its_own_url_not_the_base_url(
         assert sim.requests_to(EVENTS_PATH) == []
     finally:
         await feed.stop()
+
+
+async def test_an_order_pending_too_long_is_placed_again_and_logged_without_the_meter(
+    hass: HomeAssistant,
+    sim: SwitchgridSimulator,
+    frozen: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sim.auto_accept_asks = True
+    sim.stuck_points.add(PRM)
+    await setup_entry(hass, make_entry(sim, electricity_point()))
+    assert len(sim.requests_to("/enedis/v2/order", "POST")) == 1
+    frozen.tick(dt.timedelta(hours=13))
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert len(sim.requests_to("/enedis/v2/order", "POST")) == 2
+    (warning,) = [
+        r.getMessage() for r in caplog.records if "still pending" in r.getMessage()
+    ]
+    assert f"…{PRM[-4:]}" in warning
+    ours = [
+        r for r in caplog.records if r.name.startswith("custom_components.gridflex")
+    ]
+    assert not [r for r in ours if PRM in r.getMessage()]

@@ -112,14 +112,14 @@ async def test_french(london: Harness) -> None:
     book = async_capture_events(hass, "logbook_entry")
     await london.put(V2, instruction())
     assert lines(book) == [
-        f"a reçu {PRODUCT} : Baisse de 3.5 kW, 2026-01-15 17:00–19:00 (instruction 7c3e0f5e)"
+        f"a reçu {PRODUCT} : Baisse de 3,5 kW, 2026-01-15 17:00–19:00 (instruction 7c3e0f5e)"
     ]
     await london.advance_to(T17)
     assert (
         hass.states.get(CALENDAR)
         .attributes["description"]
         .startswith(
-            "Meterable Units : MU-1001 (3.5 kW), MU-1002 (1.2 kW)\nPuissance : Baisse de 4.7 kW"
+            "Meterable Units : MU-1001 (3,5 kW), MU-1002 (1,2 kW)\nPuissance : Baisse de 4,7 kW"
         )
     )
     assert [e.data["message"] for e in book if e.data["name"] == "heater"] == [

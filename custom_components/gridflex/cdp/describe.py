@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant, callback
 from ..api.cdp import ATTRIBUTION, TradePeriod, Zone
 from ..api.cdp.values import UK
 from ..api.fpp.products import market_gateway_product_name
-from ..words import say
+from ..words import number, say
 
 _CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z/]{2,}\)")
 
@@ -31,8 +31,8 @@ def service_words(service: str | None) -> str | None:
     return _CODE_IN_BRACKETS.sub("", service).strip() if service else None
 
 
-def _mw(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
+def _mw(hass: HomeAssistant, value: float | None) -> str:
+    return "?" if value is None else number(hass, value)
 
 
 @callback
@@ -42,12 +42,13 @@ def capacity_range(hass: HomeAssistant, period: TradePeriod) -> str | None:
     if low is None and high is None:
         return None
     if not low:
-        return say(hass, "cdp_capacity_up_to", high=_mw(high))
-    return f"{_mw(low)}–{_mw(high)} MW"
+        return say(hass, "cdp_capacity_up_to", high=_mw(hass, high))
+    return say(hass, "cdp_capacity_range", low=_mw(hass, low), high=_mw(hass, high))
 
 
-def _price(value: float | None, unit: str) -> str | None:
-    return None if value is None else f"£{value:,.2f}{unit}"
+def _price(hass: HomeAssistant, value: float | None, key: str) -> str | None:
+    """``£7.02/MWh`` in English, ``7,02 £/MWh`` in French (key: the unit's sentence)."""
+    return None if value is None else say(hass, key, amount=number(hass, value, 2))
 
 
 @callback
@@ -77,22 +78,30 @@ def zone_label(hass: HomeAssistant, zone: Zone) -> str:
 
 @callback
 def period_summary(hass: HomeAssistant, period: TradePeriod) -> str:
-    """E.g. "Scheduled Utilisation – HV: Demand Turn Down, up to 0.564 MW, £7.02/MWh"."""
+    """
+    E.g. "Up to 0.564 MW, £7.02/MWh — Scheduled Utilisation – HV (Demand Turn Down)".
+
+    What is wanted comes first: a month view shows only the start of a summary.
+    """
     words = [
         w
         for w in (
-            service_words(period.required_service),
             capacity_range(hass, period),
-            _price(period.utilisation_ceiling, "/MWh"),
+            _price(hass, period.utilisation_ceiling, "words_price_per_mwh"),
         )
         if w
     ]
     product = market_gateway_product_name(period.product or "") or say(
         hass, "cdp_trade"
     )
+    if service := service_words(period.required_service):
+        product = say(hass, "cdp_product_service", product=product, service=service)
     if not words:
         return product
-    return say(hass, "cdp_summary", product=product, details=", ".join(words))
+    details = ", ".join(words)
+    return say(
+        hass, "cdp_summary", product=product, details=details[:1].upper() + details[1:]
+    )
 
 
 @callback
@@ -106,8 +115,10 @@ def period_description(hass: HomeAssistant, period: TradePeriod) -> str:
         zone=f"{period.cmz_name or period.cmz_code} ({period.cmz_code})",
         service=period.required_service or not_given,
         capacity=capacity_range(hass, period) or not_given,
-        utilisation=_price(period.utilisation_ceiling, "/MWh") or not_given,
-        availability=_price(period.availability_ceiling, "/MW/h") or not_given,
+        utilisation=_price(hass, period.utilisation_ceiling, "words_price_per_mwh")
+        or not_given,
+        availability=_price(hass, period.availability_ceiling, "words_price_per_mw_h")
+        or not_given,
         opens=uk_time(hass, period.opens),
         closes=uk_time(hass, period.closes),
         start=uk_time(hass, period.start),
@@ -115,7 +126,9 @@ def period_description(hass: HomeAssistant, period: TradePeriod) -> str:
     )
     lines = [text]
     if period.max_voltage_kv is not None:
-        lines.append(say(hass, "cdp_max_voltage", kv=f"{period.max_voltage_kv:g}"))
+        lines.append(
+            say(hass, "cdp_max_voltage", kv=number(hass, period.max_voltage_kv))
+        )
     lines.append(ATTRIBUTION)
     return "\n".join(lines)
 

@@ -22,7 +22,13 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from ..api.cdp import ATTRIBUTION, Outcome, TradePeriod, TradeResult
-from ..api.cdp.market import ResultsSummary, latest_results, next_closing, upcoming
+from ..api.cdp.market import (
+    ResultsSummary,
+    latest_results,
+    next_closing,
+    still_offered,
+    upcoming,
+)
 from ..entity import GridFlexEntity
 from .const import CONF_CMZ_CODE, LOOK_AHEAD
 from .coordinator import CdpCoordinator
@@ -69,10 +75,11 @@ class ZoneEntity(CoordinatorEntity[CdpCoordinator], GridFlexEntity):
         data = self.coordinator.data
         if data is None:
             return None
+        now = dt_util.utcnow()
         return ZoneView(
-            data.periods.get(self._cmz_code, ()),
+            still_offered(data.periods.get(self._cmz_code, ()), now),
             data.results.get(self._cmz_code, ()),
-            dt_util.utcnow(),
+            now,
         )
 
 

@@ -36,6 +36,7 @@ from ..const import (
     SUBENTRY_DELIVERY_POINT,
     EnergyType,
 )
+from ..privacy import masked_meter_number
 from .consent import async_follow_consent, delivery_point
 from .fetch import async_refresh_point, data_error_kind
 from .issues import raise_data_issue, update_consent_issue
@@ -70,11 +71,6 @@ def next_scheduled_refresh(now: dt.datetime) -> dt.datetime:
             if moment > local:
                 return moment.astimezone(dt.UTC)
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _masked(point: str) -> str:
-    """Show a delivery point number in logs by its last four digits only (personal data)."""
-    return f"…{point[-4:]}"
 
 
 def _until_next_refresh(delay: dt.timedelta | None) -> dt.timedelta:
@@ -194,7 +190,7 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                 LOGGER.debug(
                     "Switchgrid refresh, %s point %s: consent %s",
                     state.energy_type.value,
-                    _masked(state.point),
+                    masked_meter_number(state.point),
                     state.ask.status if state.ask else "not asked yet",
                 )
                 if state.ask is None or state.ask.status != AskStatus.ACCEPTED:
@@ -205,7 +201,9 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                     )
                 except NotAvailableError as err:
                     LOGGER.debug(
-                        "Data of %s not available yet: %s", _masked(state.point), err
+                        "Data of %s not available yet: %s",
+                        masked_meter_number(state.point),
+                        err,
                     )
                 except (RejectedError, ContractError) as err:
                     # This point's request or reply is at fault: show it, keep the others going.

@@ -13,6 +13,7 @@ from ..api.switchgrid import SwitchgridClient
 from ..api.switchgrid.enedis import C68_ASYNC, LOADCURVE
 from ..api.switchgrid.models import GrdfReply, Order, OrderRequest, RequestStatus
 from ..const import LOGGER, EnergyType
+from ..privacy import masked_meter_number
 from .issues import (
     SERIES_MISMATCH,
     clear_data_issue,
@@ -79,7 +80,7 @@ def _drop_stale_order(state: PointState, now: dt.datetime) -> None:
         LOGGER.warning(
             "Order %s of %s still pending after %s: ordering again",
             pending.order_id,
-            state.point,
+            masked_meter_number(state.point),
             MAX_PENDING_AGE,
         )
         state.pending_order = None

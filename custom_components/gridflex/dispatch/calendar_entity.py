@@ -11,7 +11,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity
-from ..words import say
+from ..words import number, say
 from .describe import power_words, product_name
 from .notify import signal_account_changed
 from .records import InstructionRecord, Phase
@@ -38,7 +38,7 @@ def _calendar_event(
         product=product,
     )
     units = ", ".join(
-        f"{u.id} ({u.power_kw:g} kW)" if u.power_kw is not None else u.id
+        f"{u.id} ({number(hass, u.power_kw)} kW)" if u.power_kw is not None else u.id
         for u in ins.meterable_units
     )
     description = say(

@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from ..api.fpp.products import describe_product
-from ..words import say
+from ..words import number, say
 
 
 def local_time(moment: dt.datetime | str | None, *, with_date: bool = True) -> str:
@@ -52,7 +52,9 @@ def power_words(hass: HomeAssistant, direction: str, power_kw: Any) -> str:
     """``Turn down 2.5 kW`` (or without power when FPP gave none)."""
     key = "words_turn_up" if direction == "turn_up" else "words_turn_down"
     verb = say(hass, key)
-    return f"{verb} {power_kw:g} kW" if isinstance(power_kw, int | float) else verb
+    if not isinstance(power_kw, int | float):
+        return verb
+    return f"{verb} {number(hass, power_kw)} kW"
 
 
 @callback

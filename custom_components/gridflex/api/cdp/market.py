@@ -110,6 +110,18 @@ async def async_read_market(
 # --- What the entities show -------------------------------------------------------------
 
 
+def still_offered(
+    periods: Iterable[TradePeriod], now: dt.datetime
+) -> tuple[TradePeriod, ...]:
+    """
+    Periods of open and upcoming trades: those whose offers have not closed yet.
+
+    A closed trade's delivery periods are no longer anyone's to bid for; what was awarded shows
+    through Market Gateway, not here.
+    """
+    return tuple(p for p in periods if p.closes is None or p.closes > now)
+
+
 def upcoming(
     periods: Iterable[TradePeriod],
     now: dt.datetime,
