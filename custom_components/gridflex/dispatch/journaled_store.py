@@ -69,31 +69,12 @@ class JournaledStore(DispatchStore):
         self._lock = threading.Lock()
         self._queue: list[tuple[int, int, bytes]] = []
         self._writers: set[asyncio.Task[None]] = set()
-        self._queuing: asyncio.Task[None] | None = None
         # Bumped by a failed append: what the writer then reports of older lines is ignored.
         self._epoch = 0
 
-    async def async_durable(self) -> None:
-        """Return once every change made so far is on disk; raise ``StoreWriteError`` if not."""
-        target = self._changed
-        if self._saved >= target:
-            return
-        waiter: asyncio.Future[None] = self._hass.loop.create_future()
-        self._waiters.append((target, waiter))
-        self._kick()
-        await waiter
-
-    @callback
-    def _kick(self) -> None:
-        if self._queuing is None and not self._closed:
-            # A task, not a call: it runs after this loop turn, so the requests judged in
-            # the same turn share its line; tests can await it.
-            self._queuing = self._hass.async_create_task(
-                self._queue_soon(), f"{DOMAIN} dispatch journal line", eager_start=False
-            )
-
-    async def _queue_soon(self) -> None:
-        self._queuing = None
+    async def _write_changes(self) -> None:
+        # A task (see ``DispatchStore._kick``): the requests judged in one loop turn share a line.
+        self._writer = None
         self._queue_changes()
 
     @callback
@@ -212,21 +193,14 @@ class JournaledStore(DispatchStore):
             entry.give_back()
             raise
 
-    async def async_close(self) -> None:
-        """Let queued lines land, leave one full file when possible, stop retrying (unload)."""
-        self._closed = True
-        if self._retry is not None:
-            self._retry()
-            self._retry = None
-        if self._queuing is not None:
-            await self._queuing
+    async def _finish_writes(self) -> None:
+        """Let queued lines land, then leave one full file when possible (unload)."""
         self._queue_changes()
         while self._writers:
             await asyncio.wait(set(self._writers))
         if self._compaction is not None:
             await self._compaction
-        # Unload leaves one full file when it can: the next start reads no journal.
+        # The next start reads no journal.
         target = self._changed
         if await self._compact():
             self._saved = target
-        await self._write_last()

@@ -114,12 +114,12 @@ class DispatchStore:
             # A task, not a call: it starts after this loop turn, so the requests judged
             # in the same turn share its write; tests can await it.
             self._writer = self._hass.async_create_task(
-                self._write_while_changed(),
+                self._write_changes(),
                 f"{DOMAIN} dispatch store write",
                 eager_start=False,
             )
 
-    async def _write_while_changed(self) -> None:
+    async def _write_changes(self) -> None:
         try:
             while self._saved < self._changed:
                 target = self._changed
@@ -204,7 +204,11 @@ class DispatchStore:
             self._retry = None
         if self._writer is not None:
             await self._writer
+        await self._finish_writes()
         await self._write_last()
+
+    async def _finish_writes(self) -> None:
+        """Let writes under way land before the last one (unload)."""
 
     async def _write_last(self) -> None:
         if self.unsaved:
