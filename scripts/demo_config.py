@@ -8,6 +8,7 @@ from typing import Any
 
 FPP_TOKEN = "fpp-token"  # noqa: S105 - the simulators' default tokens
 SWITCHGRID_TOKEN = "switchgrid-token"  # noqa: S105
+MG_TOKEN = "mg-token"  # noqa: S105
 CDP_TOKEN = "cdp-token"  # noqa: S105
 CDP_ZONE = "CMZ_T7B_SWA_0012"  # Ashgrove (HV), South Wales, in the CDP simulator
 ONBOARDING_STORAGE_VERSION = 4  # homeassistant/components/onboarding, HA 2026.2
@@ -201,6 +202,19 @@ def meterable_units() -> list[dict[str, Any]]:
             "control_action": "turn_off",
         },
     ]
+
+
+def market_gateway_account_answers(mg_url: str) -> dict[str, Any]:
+    """The Market Gateway account flow (its MUs match the FPP account's)."""
+    return {
+        "user": "market_gateway",
+        "market_gateway": {
+            "account_id": "demo-site",
+            "api_token": MG_TOKEN,
+            "test_mode": True,
+            "base_url": mg_url,
+        },
+    }
 
 
 def switchgrid_account_answers(switchgrid_url: str) -> dict[str, Any]:

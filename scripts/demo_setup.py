@@ -30,6 +30,7 @@ from demo_config import (
     flexibility_zone_answers,
     fpp_account_answers,
     gas_point_answers,
+    market_gateway_account_answers,
     meterable_units,
     switchgrid_account_answers,
     write_config,
@@ -63,6 +64,8 @@ ACCOUNT_TITLES = {
     DELIVERY_POINT: "Switchgrid ",
     FLEXIBILITY_ZONE: "Connected Data Portal",
 }
+# A Market Gateway account has no sub-entries: its MUs are read from Market Gateway.
+MARKET_GATEWAY_TITLE = "Market Gateway "
 
 
 def _account(
@@ -71,6 +74,10 @@ def _account(
     """The GridFlex entry that holds sub-entries of this type (FPP, Switchgrid or CDP)."""
     prefix = ACCOUNT_TITLES[subentry_type]
     return next((e for e in entries if e["title"].startswith(prefix)), None)
+
+
+def _has_market_gateway(entries: list[dict[str, Any]]) -> bool:
+    return any(e["title"].startswith(MARKET_GATEWAY_TITLE) for e in entries)
 
 
 async def _login(
@@ -100,7 +107,12 @@ async def provision(args: argparse.Namespace) -> None:
             ) from err
 
         await add_demo_accounts(
-            ha, args.fpp_url, args.switchgrid_url, state, cdp_url=args.cdp_url
+            ha,
+            args.fpp_url,
+            args.switchgrid_url,
+            state,
+            cdp_url=args.cdp_url,
+            mg_url=args.mg_url,
         )
         _save_state(args.state, state)
     _print_summary(args.url, state)
@@ -113,6 +125,7 @@ async def add_demo_accounts(
     state: dict[str, Any],
     *,
     cdp_url: str | None = None,
+    mg_url: str | None = None,
 ) -> None:
     """
     Add what is missing, through the same flows as the UI: accounts, sub-entries, energy.
@@ -120,6 +133,12 @@ async def add_demo_accounts(
     The test suite runs this same function against a test Home Assistant (tests/test_demo.py).
     """
     entries = await ha.entries(DOMAIN)
+    # First: the FPP account's MUs are then picked from Market Gateway's list.
+    if mg_url is not None and not _has_market_gateway(entries):
+        print("  adding the Market Gateway account (test environment)")
+        await ha.run_flow(
+            ENTRY_FLOW, {"handler": DOMAIN}, market_gateway_account_answers(mg_url)
+        )
     if _account(entries, METERABLE_UNIT) is None:
         print("  adding the FPP account")
         steps = await ha.run_flow(
@@ -151,7 +170,9 @@ async def add_demo_accounts(
     if fpp is None or switchgrid is None:
         raise DemoError(f"GridFlex accounts missing after setup: {entries}")
     for unit in meterable_units():
-        await _add_subentry(ha, fpp, METERABLE_UNIT, {"user": unit}, unit["mu_id"])
+        # With Market Gateway the MU is picked from its list first, then the form is filled.
+        answers = {"pick_unit": {"mu_id": unit["mu_id"]}, "user": unit}
+        await _add_subentry(ha, fpp, METERABLE_UNIT, answers, unit["mu_id"])
     await _add_subentry(
         ha, switchgrid, DELIVERY_POINT, gas_point_answers(), "gas delivery point"
     )
@@ -344,6 +365,7 @@ def main() -> int:
     parser.add_argument("--fpp-url", default="http://127.0.0.1:8801/api/participant")
     parser.add_argument("--switchgrid-url", default="http://127.0.0.1:8802")
     parser.add_argument("--cdp-url", default="http://127.0.0.1:8803/api/3/action/")
+    parser.add_argument("--mg-url", default="http://127.0.0.1:8804/api")
     parser.add_argument(
         "--timeout",
         type=float,

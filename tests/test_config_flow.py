@@ -83,7 +83,7 @@ async def test_first_step_is_a_menu_of_account_kinds(hass: HomeAssistant) -> Non
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
-    assert result["menu_options"] == ["fpp", "switchgrid", "cdp"]
+    assert result["menu_options"] == ["fpp", "switchgrid", "market_gateway", "cdp"]
 
 
 async def test_forms_offer_the_default_base_urls(hass: HomeAssistant) -> None:

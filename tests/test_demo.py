@@ -8,7 +8,7 @@ demo (an entity disabled by default, a renamed step) fails the suite, not a user
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 import sys
 from typing import Any
@@ -19,10 +19,31 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from tests.simulators.cdp import CdpSimulator
 from tests.simulators.fpp import FppSimulator
+from tests.simulators.market_gateway import MarketGatewaySimulator
+from tests.simulators.market_gateway_demo import demo_market_gateway
 from tests.simulators.switchgrid import SwitchgridSimulator
 
 SCRIPTS = Path(__file__).parent.parent / "scripts"
+
+
+@pytest.fixture
+async def demo_cdp(socket_enabled: None) -> AsyncIterator[CdpSimulator]:
+    """The Connected Data Portal simulator as scripts/demo runs it (trades from today)."""
+    sim = CdpSimulator()
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+async def demo_mg(socket_enabled: None) -> AsyncIterator[MarketGatewaySimulator]:
+    """The Market Gateway simulator as scripts/demo runs it (the demo FPP account's MUs)."""
+    sim = demo_market_gateway()
+    await sim.start()
+    yield sim
+    await sim.stop()
 
 
 @pytest.fixture
@@ -45,6 +66,8 @@ async def test_demo_setup_and_check_pass(
     *,
     fpp_sim: FppSimulator,
     switchgrid_sim: SwitchgridSimulator,
+    demo_cdp: CdpSimulator,
+    demo_mg: MarketGatewaySimulator,
     hass_client: ClientSessionGenerator,
     hass_access_token: str,
 ) -> None:
@@ -82,12 +105,33 @@ async def test_demo_setup_and_check_pass(
     async with aiohttp.ClientSession() as session:
         ha = demo_ha.HomeAssistantApi(session, base)
         ha.tokens = {"access_token": hass_access_token}
-        await demo_setup.add_demo_accounts(ha, fpp_sim.url, switchgrid_sim.url, state)
-        await hass.async_block_till_done()
+        urls = {"cdp_url": demo_cdp.url, "mg_url": demo_mg.url}
+        await demo_setup.add_demo_accounts(
+            ha, fpp_sim.url, switchgrid_sim.url, state, **urls
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
         # The demo's portal settings come from the last setup step (local here: the warned one).
         assert "/api/gridflex/fpp/" in state["fpp_portal"]["dispatch_url"]
         problems = await demo_setup.check_demo(ha)
         assert problems == []
         # Running it again adds nothing (the demo is re-run on every start).
-        await demo_setup.add_demo_accounts(ha, fpp_sim.url, switchgrid_sim.url, state)
-        assert len(await ha.entries("gridflex")) == 2
+        await demo_setup.add_demo_accounts(
+            ha, fpp_sim.url, switchgrid_sim.url, state, **urls
+        )
+        entries = await ha.entries("gridflex")
+    assert sorted(e["title"] for e in entries) == [
+        "Connected Data Portal",
+        "FPP demo-site",
+        "Market Gateway demo-site (test)",
+        "Switchgrid demo (test)",
+    ]
+    # The FPP account's MUs are the ones Market Gateway offers (picked from its list).
+    fpp = next(
+        e
+        for e in hass.config_entries.async_entries("gridflex")
+        if e.title == "FPP demo-site"
+    )
+    assert sorted(s.unique_id for s in fpp.subentries.values()) == [
+        "MU-1001",
+        "MU-1002",
+    ]

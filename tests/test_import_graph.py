@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / "gridflex"
 ROOT = "custom_components.gridflex"
-FLOWS = ("dispatch", "readings", "consumption", "cdp")
+FLOWS = ("dispatch", "readings", "consumption", "market", "cdp")
 
 
 def _module_name(path: Path) -> str:

@@ -9,10 +9,12 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 
 from .api.errors import AuthError, GridFlexApiError
 from .cdp.flow import async_setup_cdp
-from .clients import cdp_client, fpp_client, switchgrid_client
+from .clients import cdp_client, fpp_client, market_gateway_client, switchgrid_client
 from .const import DOMAIN, LOGGER, AccountKind
 from .consumption.flow import async_setup_consumption
 from .dispatch.flow import async_setup_dispatch
+from .market.settlement_flow import async_setup_settlement
+from .market.trading_flow import async_setup_trading
 from .readings import async_setup_readings
 from .runtime import GridFlexConfigEntry, GridFlexRuntime
 
@@ -20,7 +22,7 @@ from .runtime import GridFlexConfigEntry, GridFlexRuntime
 async def async_setup_fpp_account(
     hass: HomeAssistant, entry: GridFlexConfigEntry
 ) -> GridFlexRuntime:
-    """Flexible Power Portal: dispatch in, readings out."""
+    """Flexible Power Portal: dispatch in, readings out, settlement data and emergency stop."""
     client = fpp_client(hass, entry.data)
     # The dispatch endpoint must listen even while FPP's outbound API is down or the
     # token is stale: a refused token starts reauth, an outage is retried by the readings queue.
@@ -34,10 +36,13 @@ async def async_setup_fpp_account(
         )
     dispatch = await async_setup_dispatch(hass, entry)
     readings = await async_setup_readings(hass, entry, client)
+    settlement = await async_setup_settlement(
+        hass, entry, client, dispatch.runtime, dispatch.saved_records
+    )
     return GridFlexRuntime(
         client=client,
         client_diagnostics={"fpp": {"base_url": client.base_url}},
-        flows=(dispatch, readings),
+        flows=(dispatch, readings, settlement),
     )
 
 
@@ -72,6 +77,24 @@ async def async_setup_switchgrid_account(
     )
 
 
+async def async_setup_market_gateway_account(
+    hass: HomeAssistant, entry: GridFlexConfigEntry
+) -> GridFlexRuntime:
+    """Market Gateway: trade opportunities, awards and baselines (the first read checks the token)."""
+    client = market_gateway_client(hass, entry.data)
+    trading = await async_setup_trading(hass, entry, client)
+    return GridFlexRuntime(
+        client=client,
+        client_diagnostics={
+            "market_gateway": {
+                "base_url": client.base_url,
+                "use_api_key_header": client.use_api_key_header,
+            }
+        },
+        flows=(trading,),
+    )
+
+
 async def async_setup_cdp_account(
     hass: HomeAssistant, entry: GridFlexConfigEntry
 ) -> GridFlexRuntime:
@@ -95,5 +118,6 @@ ACCOUNT_SETUP: Mapping[
 ] = {
     AccountKind.FPP: async_setup_fpp_account,
     AccountKind.SWITCHGRID: async_setup_switchgrid_account,
+    AccountKind.MARKET_GATEWAY: async_setup_market_gateway_account,
     AccountKind.CDP: async_setup_cdp_account,
 }

@@ -11,9 +11,16 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from .api.cdp import CdpClient
 from .api.cdp.transport import DEFAULT_RETRY_DELAYS
 from .api.fpp import FppClient
+from .api.market_gateway import DEFAULT_MG_BASE_URL, MarketGatewayClient
 from .api.switchgrid import DEFAULT_EVENTS_URL, SwitchgridClient
 from .cdp.const import REQUEST_PAUSE
-from .const import CONF_API_TOKEN, CONF_BASE_URL, CONF_EVENTS_URL, CONF_TEST_MODE
+from .const import (
+    CONF_API_TOKEN,
+    CONF_BASE_URL,
+    CONF_EVENTS_URL,
+    CONF_TEST_MODE,
+    CONF_USE_API_KEY_HEADER,
+)
 
 # The Connected Data Portal's politeness: a pause between requests, backoff on the CDN's 403
 # bursts (module-level: tests shorten them).
@@ -36,6 +43,18 @@ def switchgrid_client(hass: HomeAssistant, data: Mapping[str, Any]) -> Switchgri
         data[CONF_BASE_URL],
         test_mode=data.get(CONF_TEST_MODE, False),
         events_url=data.get(CONF_EVENTS_URL, DEFAULT_EVENTS_URL),
+    )
+
+
+def market_gateway_client(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> MarketGatewayClient:
+    """Return a Market Gateway client for an account's settings."""
+    return MarketGatewayClient(
+        async_get_clientsession(hass),
+        data[CONF_API_TOKEN],
+        data.get(CONF_BASE_URL) or DEFAULT_MG_BASE_URL,
+        use_api_key_header=bool(data.get(CONF_USE_API_KEY_HEADER, False)),
     )
 
 

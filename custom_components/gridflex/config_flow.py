@@ -25,6 +25,7 @@ import voluptuous as vol
 from .accounts import account_unique_id
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
+from .api.market_gateway import MarketGatewayClient
 from .api.switchgrid import (
     DEFAULT_EVENTS_URL,
     DEFAULT_SWITCHGRID_BASE_URL,
@@ -32,7 +33,7 @@ from .api.switchgrid import (
 )
 from .cdp.account_flow import CdpAccountSteps, async_check_cdp_account
 from .cdp.zone_flow import FlexibilityZoneSubentryFlow
-from .clients import fpp_client, switchgrid_client
+from .clients import fpp_client, market_gateway_client, switchgrid_client
 from .const import (
     CONF_ACCOUNT_ID,
     CONF_ACCOUNT_KIND,
@@ -53,6 +54,7 @@ from .const import (
 )
 from .dispatch.cloud import async_create_cloudhook, async_delete_cloudhook
 from .dispatch.endpoint_url import EndpointAddresses, endpoint_addresses
+from .market.config_flow import MarketGatewayFlowMixin
 from .subentry_flows import (
     DeliveryPointSubentryFlow,
     MeterableUnitSubentryFlow,
@@ -111,8 +113,10 @@ SUBENTRY_FLOWS: dict[
 }
 
 
-class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
-    """Set up a Flexible Power Portal, Switchgrid or Connected Data Portal account."""
+class GridFlexConfigFlow(
+    MarketGatewayFlowMixin, CdpAccountSteps, ConfigFlow, domain=DOMAIN
+):
+    """Set up a Flexible Power Portal, Switchgrid, Market Gateway or Connected Data Portal account."""
 
     VERSION = 1
     # 1.2: Switchgrid accounts have their own events feed URL.
@@ -146,7 +150,12 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         """Ask which kind of account to add."""
         return self.async_show_menu(
             step_id="user",
-            menu_options=[AccountKind.FPP, AccountKind.SWITCHGRID, AccountKind.CDP],
+            menu_options=[
+                AccountKind.FPP,
+                AccountKind.SWITCHGRID,
+                AccountKind.MARKET_GATEWAY,
+                AccountKind.CDP,
+            ],
         )
 
     async def _async_check_token(
@@ -155,11 +164,13 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         """Make one real call with the token; return form errors (empty when it works)."""
         if kind == AccountKind.CDP:
             return await async_check_cdp_account(self.hass, data)
-        client: FppClient | SwitchgridClient = (
-            fpp_client(self.hass, data)
-            if kind == AccountKind.FPP
-            else switchgrid_client(self.hass, data)
-        )
+        client: FppClient | SwitchgridClient | MarketGatewayClient
+        if kind == AccountKind.FPP:
+            client = fpp_client(self.hass, data)
+        elif kind == AccountKind.MARKET_GATEWAY:
+            client = market_gateway_client(self.hass, data)
+        else:
+            client = switchgrid_client(self.hass, data)
         try:
             await client.async_validate_token()
         except AuthError:
@@ -325,6 +336,8 @@ class GridFlexConfigFlow(CdpAccountSteps, ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.FPP:
             return await self.async_step_fpp_reconfigure(user_input)
+        if entry.data[CONF_ACCOUNT_KIND] == AccountKind.MARKET_GATEWAY:
+            return await self.async_step_market_gateway_reconfigure(user_input)
         if entry.data[CONF_ACCOUNT_KIND] == AccountKind.CDP:
             return await self.async_step_cdp_reconfigure(user_input)
         return await self._async_reconfigure(

@@ -57,6 +57,7 @@ class AccountKind(StrEnum):
 
     FPP = "fpp"
     SWITCHGRID = "switchgrid"
+    MARKET_GATEWAY = "market_gateway"
     CDP = "cdp"  # National Grid DSO's Connected Data Portal (cdp/)
 
 
@@ -93,3 +94,7 @@ DEFAULT_CONSENT_DURATION: Final = "1 year"
 CONSENT_DURATIONS: Final = ["1_month", "6_months", "1_year", "3_years", "5_years"]
 SERVICE_REFRESH_CONSUMPTION: Final = "refresh_consumption"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+
+# --- Market Gateway and FPP settlement ---
+CONF_USE_API_KEY_HEADER: Final = "use_api_key_header"
+CONF_ZONES: Final = "zones"

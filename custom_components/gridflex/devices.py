@@ -26,6 +26,7 @@ _SUBENTRY_DEVICE_IDS: HassKey[dict[str, dict[str, str]]] = HassKey(
 _ACCOUNT_MODELS: dict[str, tuple[str, str]] = {
     AccountKind.FPP: ("National Grid DSO", "Flexible Power Portal account"),
     AccountKind.SWITCHGRID: ("Switchgrid", "Switchgrid account"),
+    AccountKind.MARKET_GATEWAY: ("National Grid DSO", "Market Gateway account"),
     AccountKind.CDP: ("National Grid DSO", "Connected Data Portal account"),
 }
 

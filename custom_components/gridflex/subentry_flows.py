@@ -56,6 +56,7 @@ from .consumption.contract_search import (
     CONSENT_DURATION_SELECTOR,
     ElectricitySearchMixin,
 )
+from .market.mu_choices import market_gateway_units, prefill, unit_options
 
 MAX_MU_ID_LENGTH = 128
 DELIVERY_POINT_RE = re.compile(r"^\d{14}$")
@@ -148,10 +149,42 @@ def _meterable_unit_schema(with_id: bool) -> vol.Schema:
 class MeterableUnitSubentryFlow(ConfigSubentryFlow):
     """Add or change one FPP Meterable Unit."""
 
+    _picked: dict[str, Any] | None = None
+
+    async def async_step_pick_unit(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Offer the MUs a Market Gateway account knows; an id may still be typed."""
+        units = market_gateway_units(self.hass)
+        if user_input is not None:
+            mu_id = user_input[CONF_MU_ID].strip()
+            self._picked = prefill(units.get(mu_id), mu_id)
+            return await self.async_step_user()
+        return self.async_show_form(
+            step_id="pick_unit",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_MU_ID): SelectSelector(
+                        SelectSelectorConfig(
+                            options=unit_options(units),
+                            custom_value=True,
+                            mode=SelectSelectorMode.DROPDOWN,
+                        )
+                    )
+                }
+            ),
+        )
+
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Ask for the MU id, its products, its sensors and the devices to control."""
+        if (
+            user_input is None
+            and self._picked is None
+            and market_gateway_units(self.hass)
+        ):
+            return await self.async_step_pick_unit()
         errors: dict[str, str] = {}
         if user_input is not None:
             mu_id = user_input[CONF_MU_ID].strip()
@@ -169,7 +202,7 @@ class MeterableUnitSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                _meterable_unit_schema(with_id=True), user_input
+                _meterable_unit_schema(with_id=True), user_input or self._picked
             ),
             errors=errors,
         )

@@ -7,6 +7,8 @@ integrations for free text with placeholders) and are cached at setup, so callba
 
 from __future__ import annotations
 
+import datetime as dt
+
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import translation
@@ -49,6 +51,16 @@ def say(hass: HomeAssistant, key: str, **placeholders: object) -> str:
     for name, value in placeholders.items():
         text = text.replace(f"{{{name}}}", str(value))
     return text
+
+
+@callback
+def moment_words(
+    hass: HomeAssistant, moment: dt.datetime | None, zone: dt.tzinfo
+) -> str:
+    """Return a moment written with numbers in ``zone``, "01/12/2026 07:00 GMT"; "not given" for None."""
+    if moment is None:
+        return say(hass, "words_not_given")
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M %Z")
 
 
 # Languages GridFlex is translated into that write 2,5 rather than 2.5 (and group thousands with a

@@ -27,10 +27,20 @@ from tests.readings.conftest import (
     power_sent,
     set_power,
 )
+from tests.simulators.base import Received
 from tests.simulators.fpp import FppSimulator
 
 # The queue and last-sent sensors are disabled by default; these tests watch them.
 pytestmark = pytest.mark.usefixtures("london", "entity_registry_enabled_by_default")
+
+
+def readings_traffic(sim: FppSimulator) -> list[Received]:
+    """What the simulator received, without settlement reads (they have their own schedule)."""
+    return [
+        r
+        for r in sim.received
+        if "meterable_unit_id" not in r.query and not r.path.endswith("/invoices")
+    ]
 
 
 def at(minute: int, second: int = 0) -> dt.datetime:
@@ -68,7 +78,7 @@ async def test_fpp_down_24_hours_then_back_loses_and_duplicates_nothing(
 ) -> None:
     caplog.set_level(logging.INFO, "custom_components.gridflex")
     await start(hass, freezer, fpp_sim)
-    fpp_sim.fail_next(count=100_000, status=503)
+    fpp_sim.fail_next(count=100_000, status=503, path_contains="/readings")
     for hour in range(1, 25):
         set_power(hass, str(100 * hour))
         await advance(at(60 * hour))
@@ -78,7 +88,7 @@ async def test_fpp_down_24_hours_then_back_loses_and_duplicates_nothing(
                 "temporary_error"
             )
     assert entity_state(hass, "sensor", "readings_queued") == "1440"
-    failed = len(fpp_sim.received)
+    failed = len(readings_traffic(fpp_sim))
     assert failed == 1 + 24  # the token check, then one try per hour step: no hammering
     assert len(fpp_sim.fired) == 24  # each try met an injected 503
     fpp_sim.faults.clear()
@@ -138,15 +148,18 @@ async def test_429_retry_after_is_honoured(
     advance: Advance,
 ) -> None:
     await start(hass, freezer, fpp_sim)
-    fpp_sim.fail_next(status=429, retry_after="150")
+    fpp_sim.fail_next(status=429, retry_after="150", path_contains="/readings")
     await advance(at(1))
-    assert [r.status for r in fpp_sim.received] == [200, 429]  # token check, then 429
+    assert [r.status for r in readings_traffic(fpp_sim)] == [
+        200,
+        429,
+    ]  # token check, then 429
     assert entity_state(hass, "sensor", "readings_last_upload") == "rate_limited"
     await advance(at(2))
     await advance(at(3, 29))
-    assert len(fpp_sim.received) == 2  # waits the full Retry-After
+    assert len(readings_traffic(fpp_sim)) == 2  # waits the full Retry-After
     await advance(at(3, 31))
-    assert [r.status for r in fpp_sim.received] == [200, 429, 200]
+    assert [r.status for r in readings_traffic(fpp_sim)] == [200, 429, 200]
     assert list(power_sent(fpp_sim)) == ["17:01", "17:02", "17:03"]
 
 
@@ -161,6 +174,7 @@ async def test_rejected_batch_is_parked_with_a_repair_issue(
     fpp_sim.fail_next(
         status=400,
         body={"error": "invalid_reading", "detail": "readings[0].power_kw: too big"},
+        path_contains="/readings",
     )
     await advance(at(1))
     await advance(at(2))

@@ -44,6 +44,8 @@ class Simulator:
     """Base of the FPP and Switchgrid simulators."""
 
     token: str = "test-token"
+    # Market Gateway may also take the token as ``X-API-Key``.
+    accepts_api_key_header: bool = False
     received: list[Received] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
     # Every injected failure that was answered, in order: tests check their faults fired.
@@ -117,9 +119,14 @@ class Simulator:
                 status=fault.status,
                 headers=headers,
             )
+        api_key_ok = (
+            self.accepts_api_key_header
+            and request.headers.get("X-API-Key") == self.token
+        )
         if (
             request.path not in self.public_paths
             and request.headers.get("Authorization") != f"Bearer {self.token}"
+            and not api_key_ok
         ):
             return web.json_response({"error": "unauthorized"}, status=401)
         return await handler(request)

@@ -57,16 +57,29 @@ class FppSimulator(Simulator):
 
     async def _utilisation_events(self, request: web.Request) -> web.Response:
         mu = request.query.get("meterable_unit_id")
+        start = _parse_utc(request.query.get("from"))
+        end = _parse_utc(request.query.get("to"))
+        if start is None or end is None:
+            return _bad("from, to: ISO-8601 with Z or an offset")
+
+        def _within(event: dict[str, Any]) -> bool:
+            ended = _parse_utc(event.get("end"))
+            return ended is None or start <= ended <= end
+
         return web.json_response(
             [
                 e
                 for e in self.utilisation_events
-                if mu is None or e.get("meterable_unit_id") == mu
+                if (mu is None or e.get("meterable_unit_id") == mu) and _within(e)
             ]
         )
 
     async def _invoices(self, request: web.Request) -> web.Response:
-        return web.json_response(self.invoices)
+        first = request.query.get("from", "")
+        last = request.query.get("to", "9999-12")
+        return web.json_response(
+            [i for i in self.invoices if first <= str(i.get("month", "")) <= last]
+        )
 
     async def _emergency_stop(self, request: web.Request) -> web.Response:
         body = self.received[-1].body
@@ -74,6 +87,10 @@ class FppSimulator(Simulator):
             body.get("meterable_unit_id"), str
         ):
             return _bad("meterable_unit_id: required")
+        if _parse_utc(body.get("timestamp")) is None:
+            return _bad("timestamp: ISO-8601 with Z or an offset")
+        if not isinstance(body.get("reason"), str) or not body["reason"]:
+            return _bad("reason: required")
         self.emergency_stops.append(body)
         return web.json_response({"accepted": 1})
 
@@ -122,5 +139,43 @@ class FppSimulator(Simulator):
         return web.json_response({"accepted": len(parsed)})
 
 
+def demo_fpp() -> FppSimulator:
+    """Return an FPP with a settled event of the demo's heat pump and two invoices."""
+    today = dt.datetime.now(dt.UTC).replace(hour=17, minute=0, second=0, microsecond=0)
+    start = today - dt.timedelta(days=3)
+    return FppSimulator(
+        utilisation_events=[
+            {
+                "id": "UE-501",
+                "instruction_id": "demo-past",
+                "meterable_unit_id": "MU-1001",
+                "product": "ou_15",
+                "start": start.isoformat().replace("+00:00", "Z"),
+                "end": (start + dt.timedelta(hours=1))
+                .isoformat()
+                .replace("+00:00", "Z"),
+                "baseline_kwh": 2.4,
+                "metered_kwh": 0.3,
+                "delivered_kwh": 2.1,
+                "requested_kwh": 2.0,
+                "performance_pct": 105.0,
+                "payment_gbp": 0.63,
+            }
+        ],
+        invoices=[
+            {"id": f"INV-{m}", "month": m, "status": s, "amount_gbp": a}
+            for m, s, a in (
+                (_month(today, 2), "PAID", 4.12),
+                (_month(today, 1), "ISSUED", 6.3),
+            )
+        ],
+    )
+
+
+def _month(day: dt.datetime, back: int) -> str:
+    index = day.year * 12 + day.month - 1 - back
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 if __name__ == "__main__":
-    run_standalone(FppSimulator(), "FPP simulator", 8801)
+    run_standalone(demo_fpp(), "FPP simulator", 8801)

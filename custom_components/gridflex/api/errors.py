@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GridFlexApiError(Exception):
     """Base class of every error a GridFlex API client raises."""
@@ -9,6 +11,10 @@ class GridFlexApiError(Exception):
 
 class AuthError(GridFlexApiError):
     """The service refused the token (HTTP 401/403)."""
+
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class RateLimitedError(GridFlexApiError):
@@ -30,10 +36,13 @@ class TemporaryError(GridFlexApiError):
 class RejectedError(GridFlexApiError):
     """The service refused the request as invalid (HTTP 400/409/422); retrying as is will not help."""
 
-    def __init__(self, message: str, status: int, detail: str | None = None) -> None:
+    def __init__(
+        self, message: str, status: int, detail: str | None = None, body: Any = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.detail = detail
+        self.body = body  # the decoded JSON error body, when there was one
 
 
 class NotAvailableError(GridFlexApiError):

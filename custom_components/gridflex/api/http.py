@@ -44,6 +44,13 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+def _json_or_none(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
 def _detail(text: str) -> str:
     """Return the most useful short message from an error body."""
     try:
@@ -152,7 +159,7 @@ async def request_json(
     )
     status, text, retry_after = reply.status, reply.text, reply.retry_after
     if status in (401, 403):
-        raise AuthError(f"{method} {url}: HTTP {status}")
+        raise AuthError(f"{method} {url}: HTTP {status}", status)
     if status == 429:
         raise RateLimitedError(f"{method} {url}: rate limited", retry_after)
     if status == 404:
@@ -160,7 +167,9 @@ async def request_json(
     if status >= 500:
         raise TemporaryError(f"{method} {url}: HTTP {status}", retry_after)
     if status >= 400:
-        raise RejectedError(f"{method} {url}: HTTP {status}", status, _detail(text))
+        raise RejectedError(
+            f"{method} {url}: HTTP {status}", status, _detail(text), _json_or_none(text)
+        )
     if not text:
         return None
     try:

@@ -14,9 +14,9 @@ from homeassistant.components.calendar import CalendarEvent
 from homeassistant.core import HomeAssistant, callback
 
 from ..api.cdp import ATTRIBUTION, TradePeriod, Zone
-from ..api.cdp.values import UK
 from ..api.fpp.products import market_gateway_product_name
-from ..words import number, say
+from ..api.uk_time import UK
+from ..words import moment_words, number, say
 
 _CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z/]{2,}\)")
 
@@ -54,9 +54,7 @@ def _price(hass: HomeAssistant, value: float | None, key: str) -> str | None:
 @callback
 def uk_time(hass: HomeAssistant, moment: dt.datetime | None) -> str:
     """Return a moment as UK clock time, "01/12/2026 07:00 GMT" (BST in summer)."""
-    if moment is None:
-        return say(hass, "words_not_given")
-    return moment.astimezone(UK).strftime("%d/%m/%Y %H:%M %Z")
+    return moment_words(hass, moment, UK)
 
 
 @callback

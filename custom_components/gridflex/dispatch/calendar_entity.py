@@ -21,7 +21,10 @@ OPEN_ENDED_SPAN = dt.timedelta(minutes=1)
 
 
 def _calendar_event(
-    hass: HomeAssistant, record: InstructionRecord, now: dt.datetime
+    hass: HomeAssistant,
+    record: InstructionRecord,
+    now: dt.datetime,
+    notes: list[str] | None = None,
 ) -> CalendarEvent | None:
     ins = record.instruction
     if ins.start is None:
@@ -51,6 +54,8 @@ def _calendar_event(
         instruction=ins.id,
         code=ins.product or say(hass, "words_not_given"),
     )
+    if notes:
+        description = "\n".join([description, *notes])
     return CalendarEvent(
         start=ins.start,
         end=end,
@@ -80,8 +85,11 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
 
     def _events(self) -> list[CalendarEvent]:
         now = dt_util.utcnow()
+        notes = self._runtime.event_notes
         events = [
-            _calendar_event(self.hass, r, now)
+            _calendar_event(
+                self.hass, r, now, [n for note in notes for n in note(r.id)]
+            )
             for r in self._runtime.lifecycle.records.values()
         ]
         return sorted(

@@ -117,6 +117,7 @@ class DeviceControl:
             str, dt.datetime
         ] = {}  # entity -> when GridFlex switched it
         self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._release_now: set[str] = set()  # safety stops: no switching gap
         for mu in self.applied:
             if mu in self._units:
                 self._watch(mu)
@@ -153,6 +154,12 @@ class DeviceControl:
             self._hass.async_create_task(
                 self._converge(mu), f"{DOMAIN} control {mu}", eager_start=False
             )
+
+    @callback
+    def release_now(self, mu: str) -> None:
+        """Put the MU's devices back at the next sync without waiting out the switching gap."""
+        if mu in self.applied:
+            self._release_now.add(mu)
 
     def _since(self, mu: str) -> dt.datetime:
         return dt.datetime.fromisoformat(self.applied[mu]["since"])
@@ -193,7 +200,8 @@ class DeviceControl:
     async def _converge(self, mu: str) -> None:
         async with self._locks.setdefault(mu, asyncio.Lock()):
             while (mu in self._desired) is not (mu in self.applied):
-                if (allowed := self._switch_allowed_at(mu)) is not None:
+                safety_stop = mu in self._release_now and mu not in self._desired
+                if not safety_stop and (allowed := self._switch_allowed_at(mu)):
                     # Compressors must not short-cycle: the switching waits, then happens
                     # if it is still wanted.
                     self._arm(f"switch {mu}", allowed)
@@ -202,6 +210,7 @@ class DeviceControl:
                     await self._apply(mu)
                 else:
                     await self._restore(mu)
+            self._release_now.discard(mu)
 
     @callback
     def _say(self, mu: str, key: str, /, **placeholders: object) -> None:

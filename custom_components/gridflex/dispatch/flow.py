@@ -224,7 +224,7 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
     @callback
     def _follow() -> None:
         nonlocal had_instructions
-        control.sync(lifecycle.active_by_mu())
+        runtime.follow_control()
         if bool(lifecycle.records) is not had_instructions:
             had_instructions = not had_instructions
             control_store.schedule_save()

@@ -225,6 +225,15 @@ class DispatchNotifier:
             async_dispatcher_send(hass, signal_unit_changed(entry_id, mu_id))
 
     @callback
+    def announce(self, data: dict[str, Any]) -> None:
+        """Fire one event GridFlex made itself (an emergency stop) at once, to the bus and the MU."""
+        self._hass.bus.async_fire(EVENT_DISPATCH, data)
+        if (mu_id := data.get("meterable_unit_id")) in self._units:
+            async_dispatcher_send(
+                self._hass, signal_unit_event(self._entry.entry_id, mu_id), data
+            )
+
+    @callback
     def shutdown(self) -> None:
         """Send what is still queued at once (entry unload)."""
         if self._handle is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
 from .persistence import DispatchStore
 from .rate_limit import RequestBudget
-from .records import InstructionRecord
+from .records import InstructionRecord, Phase
 
 
 @dataclass(slots=True)
@@ -38,6 +38,20 @@ class DispatchRuntime:
     control: DeviceControl
     inbound: InboundLog = field(default_factory=InboundLog)
     budget: RequestBudget = field(default_factory=RequestBudget)
+    # MUs whose participant abandoned delivery (emergency stop): no device control until
+    # their active instructions are over.
+    emergency_stopped: set[str] = field(default_factory=set)
+    # Other flows add lines to the calendar event of an instruction (e.g. settlement data).
+    event_notes: list[Callable[[str], list[str]]] = field(default_factory=list)
+
+    @callback
+    def follow_control(self) -> None:
+        """Make device control follow the active MUs, except those stopped in an emergency."""
+        active = self.lifecycle.active_by_mu()
+        self.emergency_stopped &= set(active)
+        self.control.sync(
+            {mu: r for mu, r in active.items() if mu not in self.emergency_stopped}
+        )
 
     @property
     def unknown_meterable_units(self) -> dict[str, None]:
@@ -77,6 +91,22 @@ class DispatchRuntime:
                 "units": plain(", ".join(sorted(unknown))),
             },
         )
+
+
+@callback
+def end_control_now(runtime: DispatchRuntime, mu_id: str) -> list[InstructionRecord]:
+    """
+    Give an MU's devices back at once (emergency stop) and keep them so until its instructions end.
+
+    A safety stop: the shortest time between two switchings does not hold it back.
+    Returns the MU's active instructions, which FPP still counts as running.
+    """
+    active = runtime.lifecycle.for_mu(mu_id, Phase.ACTIVE)
+    if active:
+        runtime.emergency_stopped.add(mu_id)
+    runtime.control.release_now(mu_id)
+    runtime.follow_control()
+    return active
 
 
 @dataclass(slots=True)

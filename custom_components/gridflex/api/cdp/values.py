@@ -12,9 +12,8 @@ import functools
 import math
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
-UK = ZoneInfo("Europe/London")
+from ..uk_time import uk_day_time, uk_period as uk_clock_period
 
 _EMPTY = frozenset({"", "-", "n/a", "na", "none", "null", "tbc", "nan"})
 _DATE_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -107,18 +106,15 @@ def clock_time(value: Any) -> tuple[int, int, int] | None:
 
 def uk_moment(day: dt.date, clock: tuple[int, int, int]) -> dt.datetime:
     """
-    Place a UK wall-clock time on a day, as an aware datetime in Europe/London.
+    Place a UK wall-clock time on a day, as an aware instant; ``24:00`` is the next day's 00:00.
 
-    On the autumn change an hour repeats: fold 0 takes its first pass (BST). In the spring an
-    hour is skipped: a time inside it keeps the offset before the change, so it lands after
-    the jump (01:30 reads as 02:30 BST), which is how a wall clock moves.
+    The clock-change rules (a repeated autumn hour, the skipped spring hour) are api/uk_time.py's,
+    shared with Market Gateway.
     """
     hours, minutes, seconds = clock
     if hours == 24:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), UK)
-    moment = dt.datetime.combine(day, dt.time(hours, minutes, seconds), UK)
-    # Normalise a skipped spring time to the real instant it stands for.
-    return moment.astimezone(dt.UTC).astimezone(UK)
+        return uk_day_time(day + dt.timedelta(days=1), dt.time(0))
+    return uk_day_time(day, dt.time(hours, minutes, seconds))
 
 
 def uk_datetime(value: Any) -> dt.datetime | None:
@@ -157,11 +153,15 @@ def uk_period(
 def _uk_period(
     day: dt.date, start_clock: tuple[int, int, int], end_clock: tuple[int, int, int]
 ) -> tuple[dt.datetime, dt.datetime] | None:
-    begins = uk_moment(day, start_clock)
-    ends = uk_moment(day, end_clock)
-    if end_clock <= start_clock:
-        ends = uk_moment(day + dt.timedelta(days=1), end_clock)
+    if start_clock[0] == 24:  # a period starting at the day's end starts the next day
+        day, start_clock = day + dt.timedelta(days=1), (0, 0, 0)
+    begins, ends = uk_clock_period(day, _time(start_clock), _time(end_clock))
     return (begins, ends) if ends > begins else None
+
+
+def _time(clock: tuple[int, int, int]) -> dt.time:
+    hours, minutes, seconds = clock
+    return dt.time(hours % 24, minutes, seconds)
 
 
 def decode_text(raw: bytes) -> str:

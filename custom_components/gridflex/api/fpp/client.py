@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import datetime as dt
+from typing import Any
 
 from ..http import BearerJsonClient
 from ..utc import utc_z
@@ -19,6 +20,18 @@ from .readings import (
     energy_body,
     power_body,
 )
+from .settlement import (
+    EMERGENCY_STOP_PATH,
+    INVOICES_PATH,
+    UTILISATION_EVENTS_PATH,
+    EventPerformance,
+    Invoice,
+    emergency_stop_body,
+    events_params,
+    invoices_params,
+    parse_events,
+    parse_invoices,
+)
 
 DEFAULT_FPP_BASE_URL = "https://flexiblepowerportal.co.uk/api/participant"
 
@@ -28,6 +41,8 @@ class FppClient(BearerJsonClient):
     """Talks to one FPP participant account with its API token."""
 
     base_url: str = DEFAULT_FPP_BASE_URL
+    # path -> the last raw reply of the settlement reads, for diagnostics.
+    last_replies: dict[str, Any] = field(default_factory=dict)
 
     async def async_validate_token(self, now: dt.datetime | None = None) -> None:
         """Check the token with a cheap read; raise ``AuthError`` when FPP refuses it."""
@@ -81,3 +96,31 @@ class FppClient(BearerJsonClient):
             "PUT", ENERGY_PATH, json_body=energy_body(mu_id, readings)
         )
         return accepted_count(reply, len(readings))
+
+    async def async_get_event_performance(
+        self, mu_id: str, start: dt.datetime, end: dt.datetime
+    ) -> list[EventPerformance]:
+        """One MU's utilisation events between two instants, with how it delivered."""
+        body = await self._request(
+            "GET", UTILISATION_EVENTS_PATH, params=events_params(mu_id, start, end)
+        )
+        self.last_replies[f"{UTILISATION_EVENTS_PATH} {mu_id}"] = body
+        return parse_events(body, mu_id)
+
+    async def async_get_invoices(self, first: dt.date, last: dt.date) -> list[Invoice]:
+        """Return the invoices of the months from ``first`` to ``last``."""
+        body = await self._request(
+            "GET", INVOICES_PATH, params=invoices_params(first, last)
+        )
+        self.last_replies[INVOICES_PATH] = body
+        return parse_invoices(body)
+
+    async def async_emergency_stop(
+        self, mu_id: str, when: dt.datetime, reason: str
+    ) -> None:
+        """Tell the DSO that this MU abandons delivery now."""
+        await self._request(
+            "PUT",
+            EMERGENCY_STOP_PATH,
+            json_body=emergency_stop_body(mu_id, when, reason),
+        )
