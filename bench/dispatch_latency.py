@@ -12,8 +12,9 @@ and are not counted (connection pool, imports, caches), and the phase order chan
 (see ``round_order``) so no phase always runs first or after the same one. Home Assistant logs
 its full garbage collections (through the no-op component); the table is printed again without
 the rounds they hit, every phase of such a round dropped alike, since a pause of a few hundred
-ms decides a p99 over bursts of 50 whichever phase it lands in. The exit status is 1 when the
-goal is not met over all measured rounds.
+ms decides a p99 over bursts of 50 whichever phase it lands in. The goal: GridFlex's PUT->200
+at most 1.3x the durable baseline's at p50 and at p99, through the view and the webhook; the
+exit status is 1 when it is not met over all measured rounds.
 
 Run: ``.venv/bin/python -m bench.dispatch_latency [--concurrency 50 --rounds 24]``
 """
@@ -44,6 +45,8 @@ from bench.ha_process import (
 )
 from tests.simulators.fpp import FppSimulator
 
+# Goals: GridFlex's PUT->200 at most this many times the durable baseline's, at p50 and p99.
+GOAL_P50_RATIO = 1.3
 GOAL_P99_RATIO = 1.3
 # Unmeasured rounds first: every path opens its connections and warms its code before timing.
 WARMUP_ROUNDS = 2
@@ -196,7 +199,7 @@ def durable_ratios(runs: list[PhaseRun]) -> bool:
             print(
                 f"  {name} / durable baseline: p50 {p50 / base[0]:.2f}x, p99 {p99 / base[2]:.2f}x"
             )
-            ok &= p99 / base[2] <= GOAL_P99_RATIO
+            ok &= p50 / base[0] <= GOAL_P50_RATIO and p99 / base[2] <= GOAL_P99_RATIO
     return ok
 
 
@@ -336,7 +339,7 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
     return cuts[49], cuts[94], cuts[98]
 
 
-def _table(runs: list[PhaseRun]) -> bool:
+def _table(runs: list[PhaseRun]) -> None:
     samples: dict[str, list[float]] = {}
     for run in runs:
         for name, values in run.values.items():
@@ -345,15 +348,11 @@ def _table(runs: list[PhaseRun]) -> bool:
     print(
         f"{'series':38} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50 x':>6} {'p95 x':>6} {'p99 x':>6}"
     )
-    ok = True
     for name, values in samples.items():
         p50, p95, p99 = _percentiles(values)
         print(
             f"{name:38} {len(values):5d} {p50:8.2f} {p95:8.2f} {p99:8.2f} {p50 / base[0]:6.2f} {p95 / base[1]:6.2f} {p99 / base[2]:6.2f}"
         )
-        if name.endswith("PUT->200"):
-            ok &= p99 / base[2] <= GOAL_P99_RATIO
-    return ok
 
 
 def report(
@@ -368,7 +367,10 @@ def report(
     )
     _table(runs)
     ok = durable_ratios(runs)
-    goal = f"goal: PUT->200 p99 ratio to the durable baseline <= {GOAL_P99_RATIO}"
+    goal = (
+        f"goal: PUT->200 ratio to the durable baseline <= {GOAL_P50_RATIO} at p50"
+        f" and <= {GOAL_P99_RATIO} at p99, through the view and the webhook"
+    )
     print(
         "baseline = bare HA webhook that reads the body and answers; durable baseline = the"
         f" same plus an atomic fsync'd write of the body; {goal}: {'met' if ok else 'NOT met'}"

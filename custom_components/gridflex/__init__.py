@@ -17,6 +17,7 @@ from .account_kinds import ACCOUNT_SETUP
 from .const import CONF_ACCOUNT_KIND, CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID, DOMAIN
 from .devices import async_register_devices, is_stale_device
 from .dispatch.cloud import async_delete_cloudhook
+from .dispatch.flow import async_register_dispatch_views
 from .migration import (
     async_migrate_entry as async_migrate_gridflex_entry,
     forget_removed_entry,
@@ -39,8 +40,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register GridFlex's actions, once for every account."""
+    """Register GridFlex's actions and the dispatch endpoint, once for every account."""
     async_setup_services(hass)
+    async_register_dispatch_views(hass)
     await async_load_words(hass)
     async_follow_language(hass)
     return True

@@ -36,7 +36,9 @@ async def async_setup_fpp_account(
         )
     dispatch = await async_setup_dispatch(hass, entry)
     readings = await async_setup_readings(hass, entry, client)
-    settlement = await async_setup_settlement(hass, entry, client, dispatch.runtime)
+    settlement = await async_setup_settlement(
+        hass, entry, client, dispatch.runtime, dispatch.saved_records
+    )
     return GridFlexRuntime(
         client=client,
         client_diagnostics={"fpp": {"base_url": client.base_url}},

@@ -6,6 +6,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_ACCOUNT_KIND,
@@ -13,6 +14,12 @@ from .const import (
     SUBENTRY_FLEXIBILITY_ZONE,
     SUBENTRY_METERABLE_UNIT,
     AccountKind,
+)
+
+# Device ids of each account's sub-entries (entry id -> sub-entry id -> device id), as
+# registered by ``async_register_devices``: what a flow names in events and service data.
+_SUBENTRY_DEVICE_IDS: HassKey[dict[str, dict[str, str]]] = HassKey(
+    f"{DOMAIN}_subentry_device_ids"
 )
 
 # Who runs each kind of account, and what its account device is called.
@@ -94,6 +101,17 @@ def device_subentry_id(device: dr.DeviceEntry, entry: ConfigEntry) -> str | None
     return next((sub for sub in subentries if sub in entry.subentries), None)
 
 
+def subentry_device_id(
+    hass: HomeAssistant, entry: ConfigEntry, subentry: ConfigSubentry
+) -> str | None:
+    """Return the device id of one sub-entry's device (None before the devices are registered)."""
+    return (
+        hass.data.get(_SUBENTRY_DEVICE_IDS, {})
+        .get(entry.entry_id, {})
+        .get(subentry.subentry_id)
+    )
+
+
 def _expected_identifiers(entry: ConfigEntry) -> set[tuple[str, str]]:
     """Return the identifiers of the devices this entry should have now."""
     identifiers = set(account_device_info(entry)["identifiers"])
@@ -113,6 +131,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
     account = registry.async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
+    device_ids = hass.data.setdefault(_SUBENTRY_DEVICE_IDS, {})[entry.entry_id] = {}
     for subentry in entry.subentries.values():
         device = registry.async_get_or_create(
             config_entry_id=entry.entry_id,
@@ -122,6 +141,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
         # via_device_id works on every supported HA (the via_device tuple is deprecated).
         if device.via_device_id != account.id:
             registry.async_update_device(device.id, via_device_id=account.id)
+        device_ids[subentry.subentry_id] = device.id
 
     expected = _expected_identifiers(entry)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):

@@ -68,7 +68,7 @@ async def test_a_failed_write_answers_503_keeps_it_and_retries(
 ) -> None:
     hass = harness.hass
     issue_id = write_failed_issue_id(store_key(harness.entry.entry_id))
-    with patch.object(Journal, "append", side_effect=OSError("disk full")):
+    with patch.object(Journal, "write", side_effect=OSError("disk full")):
         for _ in range(3):
             status, body, headers = await _put_raw(harness, instruction(id="kept"))
             assert status == 503
@@ -95,6 +95,21 @@ async def test_a_failed_write_answers_503_keeps_it_and_retries(
     # FPP's retry is an idempotent repeat: 200.
     status, _, _ = await _put_raw(harness, instruction(id="kept"))
     assert status == 200
+
+
+@pytest.mark.allow_gridflex_errors("Could not save gridflex.dispatch")
+async def test_a_failed_fsync_answers_503_and_the_next_request_writes_it_again(
+    harness: Harness,
+) -> None:
+    # The line reached the file but not the disk: not acknowledged, written again.
+    with patch.object(Journal, "sync", side_effect=OSError("I/O error")):
+        status, body, _ = await _put_raw(harness, instruction(id="unsynced"))
+    assert status == 503
+    assert body["error"] == "temporarily_unavailable"
+    status, _, _ = await _put_raw(harness, instruction(id="next"))
+    assert status == 200
+    await harness.restart()
+    assert sorted(harness.runtime.lifecycle.records) == ["next", "unsynced"]
 
 
 @pytest.mark.allow_gridflex_errors("Instruction 'poison' cannot be saved")

@@ -107,7 +107,7 @@ async def test_compaction_rewrites_the_full_file_and_drops_old_journals(
     harness: Harness,
 ) -> None:
     with patch(
-        "custom_components.gridflex.dispatch.persistence.COMPACT_AFTER_RECORDS", 3
+        "custom_components.gridflex.dispatch.journaled_store.COMPACT_AFTER_RECORDS", 3
     ):
         for i in range(8):
             assert (await harness.put(V2, instruction(id=f"c{i}"))).status == 200

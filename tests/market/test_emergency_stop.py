@@ -69,6 +69,11 @@ async def test_stop_gives_devices_back_and_tells_fpp(
     assert last["meterable_unit_id"] == "MU-1001"
     assert last["emergency_stop_reason"] == "Battery below 20 %"
     assert last["device_id"] is not None
+    # The MU's Dispatch event entity shows it too.
+    entity = harness.hass.states.get("event.mu_1001_dispatch")
+    assert entity is not None
+    assert entity.attributes["event_type"] == "ended"
+    assert entity.attributes["reason"] == "emergency_stop"
 
     # An update of the running instruction does not take the devices again...
     moved = instruction(id="I-1", end="2026-01-15T19:30:00Z")

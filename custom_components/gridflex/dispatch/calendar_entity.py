@@ -7,11 +7,13 @@ import datetime as dt
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity
 from ..words import number, say
 from .describe import power_words, product_name
+from .notify import signal_account_changed
 from .records import InstructionRecord, Phase
 from .state import DispatchRuntime
 
@@ -74,7 +76,11 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
     async def async_added_to_hass(self) -> None:
         """Refresh whenever an instruction moves."""
         self.async_on_remove(
-            self._runtime.notifier.add_listener(self.async_write_ha_state)
+            async_dispatcher_connect(
+                self.hass,
+                signal_account_changed(self._entry.entry_id),
+                self.async_write_ha_state,
+            )
         )
 
     def _events(self) -> list[CalendarEvent]:

@@ -66,6 +66,25 @@ def _valid_time(value: Any) -> str:
         return dt_util.utcnow().isoformat()
 
 
+def resumed_control(saved: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """
+    Return the persisted control state as control keeps it, per MU.
+
+    ``{mu: {"prior": {entity: state}, "overridden": [...], "since": ..., "dispatch": ...}}``:
+    ``since`` is when control began, ``dispatch`` the instructions it was for (named in the
+    logbook lines).
+    """
+    return {
+        mu: {
+            "prior": dict(v["prior"]),
+            "overridden": list(v["overridden"]),
+            "since": _valid_time(v.get("since")),
+            "dispatch": str(v.get("dispatch") or mu),
+        }
+        for mu, v in saved.items()
+    }
+
+
 class DeviceControl:
     """Applies and undoes the control action of every MU of one account."""
 
@@ -73,27 +92,14 @@ class DeviceControl:
         self,
         hass: HomeAssistant,
         meterable_units: dict[str, ConfigSubentry],
-        saved: dict[str, Any],
+        applied: dict[str, dict[str, Any]],
         on_change: Callable[[], None],
         durable: Callable[[], Awaitable[None]],
     ) -> None:
-        """
-        Resume from the persisted state: ``{mu: {"prior": {entity: state}, "overridden": [...]}}``.
-
-        Each MU's state also keeps when control began (``since``) and the instructions it was
-        for (``dispatch``, named in the logbook lines).
-        """
+        """Resume from ``applied`` (see :func:`resumed_control`), kept up to date in place."""
         self._hass = hass
         self._units = meterable_units
-        self.applied: dict[str, dict[str, Any]] = {
-            mu: {
-                "prior": dict(v["prior"]),
-                "overridden": list(v["overridden"]),
-                "since": _valid_time(v.get("since")),
-                "dispatch": str(v.get("dispatch") or mu),
-            }
-            for mu, v in saved.items()
-        }
+        self.applied = applied
         self._on_change = on_change
         self._durable = durable
         self._desired: set[str] = set(self.applied)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from http import HTTPStatus
-import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components.http.ban import process_wrong_login
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.helpers.json import json_bytes
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -45,7 +45,14 @@ from .http_guard import (
     read_bounded,
 )
 from .inbound_log import redacted_path
-from .intake import Reply, handle_legacy_start, handle_legacy_stop, handle_v2, invalid
+from .intake import (
+    Intake,
+    Reply,
+    handle_legacy_start,
+    handle_legacy_stop,
+    handle_v2,
+    invalid,
+)
 from .persistence import StoreWriteError
 from .rate_limit import retry_after_header
 
@@ -70,7 +77,7 @@ def _json(
     status: int, payload: Any, headers: dict[str, str] | None = None
 ) -> web.Response:
     return web.Response(
-        body=json.dumps(payload).encode(),
+        body=json_bytes(payload),
         status=status,
         content_type="application/json",
         headers=headers,
@@ -92,14 +99,14 @@ def _path_for_webhook(request: web.Request, body: Any) -> DispatchPath | None:
     return DispatchPath.V2
 
 
-def _judge(runtime: DispatchRuntime, path: DispatchPath, body: Any) -> Reply:
+def _judge(intake: Intake, path: DispatchPath, body: Any) -> Reply:
     now = dt_util.utcnow()
     try:
         if path is DispatchPath.V2:
-            return handle_v2(runtime, parse_v2(body, now))
+            return handle_v2(intake, parse_v2(body, now))
         if path is DispatchPath.V1_START:
-            return handle_legacy_start(runtime, parse_legacy_start(body, now))
-        return handle_legacy_stop(runtime, parse_legacy_stop(body, now))
+            return handle_legacy_start(intake, parse_legacy_start(body, now))
+        return handle_legacy_stop(intake, parse_legacy_stop(body, now))
     except InvalidInstructionError as err:
         return invalid(err.detail)
     except BatchTooLargeError as err:
@@ -161,7 +168,10 @@ async def _process(
         if path is None:
             choices = ", ".join(p.value for p in DispatchPath)
             return invalid(f"path: must be one of {choices}"), raw, {}
-    status, payload = _judge(runtime, path, body)
+    intake = Intake(runtime.meterable_units, runtime.lifecycle)
+    status, payload = _judge(intake, path, body)
+    for unknown in intake.unknown:
+        runtime.note_unknown(unknown)
     headers = {"Retry-After": LIVE_CAP_RETRY_AFTER} if status == 429 else {}
     return (status, payload), raw, headers
 
@@ -200,6 +210,16 @@ async def async_handle(
     runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
 ) -> web.Response:
     """Answer one inbound request once what it changed is on disk; devices follow, in tasks."""
+    runtime.notifier.open_requests += 1
+    try:
+        return await _answer(runtime, request, path)
+    finally:
+        runtime.notifier.open_requests -= 1
+
+
+async def _answer(
+    runtime: DispatchRuntime, request: web.Request, path: DispatchPath | None
+) -> web.Response:
     raw: bytes | None = None
     changes = runtime.store.generation
     try:

@@ -14,11 +14,12 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import Platform, UnitOfPower
-from homeassistant.core import Event, callback
+from homeassistant.core import callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from ..const import EVENT_DISPATCH
 from ..entity import GridFlexEntity, drop_unavailable_placeholder
 from .lifecycle import EventType
+from .notify import signal_unit_changed, signal_unit_event
 from .records import InstructionRecord, Phase
 from .state import DispatchRuntime
 
@@ -61,8 +62,10 @@ class DispatchEntity(GridFlexEntity):
         await super().async_added_to_hass()
         if self._refresh_on_change:
             self.async_on_remove(
-                self._runtime.notifier.add_listener(
-                    self.async_write_ha_state, self._mu_id
+                async_dispatcher_connect(
+                    self.hass,
+                    signal_unit_changed(self._entry.entry_id, self._mu_id),
+                    self.async_write_ha_state,
                 )
             )
 
@@ -121,27 +124,22 @@ class DispatchEventEntity(DispatchEntity, EventEntity):
     _refresh_on_change = False
 
     async def async_added_to_hass(self) -> None:
-        """Listen to this MU's bus events."""
+        """Follow this MU's events (the same data as its ``gridflex_dispatch`` bus events)."""
         drop_unavailable_placeholder(self)
         await super().async_added_to_hass()
-        entry_id = self._entry.entry_id
-
-        @callback
-        def _mine(data: dict[str, Any]) -> bool:
-            return (
-                data.get("config_entry_id") == entry_id
-                and data.get("meterable_unit_id") == self._mu_id
-            )
-
-        @callback
-        def _on_event(event: Event[dict[str, Any]]) -> None:
-            attributes = {k: v for k, v in event.data.items() if k != "type"}
-            self._trigger_event(event.data["type"], attributes)
-            self.async_write_ha_state()
-
         self.async_on_remove(
-            self.hass.bus.async_listen(EVENT_DISPATCH, _on_event, event_filter=_mine)
+            async_dispatcher_connect(
+                self.hass,
+                signal_unit_event(self._entry.entry_id, self._mu_id),
+                self._on_event,
+            )
         )
+
+    @callback
+    def _on_event(self, data: dict[str, Any]) -> None:
+        attributes = {k: v for k, v in data.items() if k != "type"}
+        self._trigger_event(data["type"], attributes)
+        self.async_write_ha_state()
 
 
 def dispatch_entities_by_subentry(

@@ -11,6 +11,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_interval
 
@@ -25,18 +26,21 @@ from ..const import (
 from .calendar_entity import DispatchCalendar
 from .check_button import CheckEndpointButton
 from .cloud import async_listen_cloud_login
-from .control import DeviceControl
+from .content import KEEP_UNKNOWN_MUS, DispatchContent
+from .control import DeviceControl, resumed_control
 from .diagnostics import dispatch_diagnostics
 from .endpoint import ENDPOINTS, DispatchView, async_handle
 from .endpoint_check import DispatchCheckView, auth_check
 from .entities import dispatch_entities_by_subentry
 from .journal import Journal, journal_directory
+from .journaled_store import JournaledStore
 from .lifecycle import Lifecycle
-from .notify import DispatchNotifier
-from .persistence import DispatchStore, JournalEntry, store_key
+from .notify import DispatchNotifier, signal_account_changed
+from .persistence import DispatchStore, dispatch_file, store_key
 from .reachability import async_update_reachability_issues
+from .records import InstructionRecord
 from .saved_state import async_load_saved, control_key, report_losses
-from .state import KEEP_UNKNOWN_MUS, DispatchRuntime, SavingHooks
+from .state import DispatchRuntime, SavingHooks
 
 PRUNE_INTERVAL = dt.timedelta(hours=6)
 
@@ -46,6 +50,8 @@ class DispatchFlow:
     """Dispatch of one FPP account, as its entry's runtime sees it."""
 
     runtime: DispatchRuntime
+    # Loaded instructions, resumed once the entities exist (async_start).
+    saved_records: list[InstructionRecord] = field(default_factory=list)
     cleanups: list[Callable[[], None]] = field(default_factory=list)
     _started: bool = False
 
@@ -66,8 +72,8 @@ class DispatchFlow:
         """Resume saved instructions (entities exist now) and start answering FPP."""
         runtime = self.runtime
         hass, entry = runtime.hass, runtime.entry
-        runtime.lifecycle.restore(runtime.saved_records)
-        runtime.saved_records = []
+        runtime.lifecycle.restore(self.saved_records)
+        self.saved_records = []
         runtime.update_repair_issue()
 
         @callback
@@ -80,12 +86,7 @@ class DispatchFlow:
             )
         )
 
-        endpoints = hass.data.get(ENDPOINTS)
-        if endpoints is None:
-            endpoints = hass.data[ENDPOINTS] = {}
-            hass.http.register_view(DispatchView())
-            hass.http.register_view(DispatchCheckView())
-        endpoints[entry.data[CONF_ENDPOINT_ID]] = runtime
+        hass.data[ENDPOINTS][entry.data[CONF_ENDPOINT_ID]] = runtime
 
         async def _webhook(hass: HomeAssistant, webhook_id: str, request: Any) -> Any:
             if (
@@ -132,6 +133,14 @@ class DispatchFlow:
             self.cleanups.pop()()
 
 
+@callback
+def async_register_dispatch_views(hass: HomeAssistant) -> None:
+    """Serve FPP's dispatch paths and the check path for every account (once, ``async_setup``)."""
+    hass.data[ENDPOINTS] = {}
+    hass.http.register_view(DispatchView())
+    hass.http.register_view(DispatchCheckView())
+
+
 def configured_meterable_units(entry: ConfigEntry) -> dict[str, ConfigSubentry]:
     """Return the account's MU sub-entries by MU id."""
     return {
@@ -144,41 +153,59 @@ def configured_meterable_units(entry: ConfigEntry) -> dict[str, ConfigSubentry]:
 async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> DispatchFlow:
     """Load this account's instructions; :meth:`DispatchFlow.async_start` opens the endpoint."""
     units = configured_meterable_units(entry)
-    notifier = DispatchNotifier(hass, entry, units)
-    runtime: DispatchRuntime
-
-    def _snapshot() -> dict[str, Any]:
-        return runtime.snapshot(for_store=True)
-
-    def _control_snapshot() -> dict[str, Any]:
-        return runtime.control_snapshot()
-
-    def _journal_entry() -> JournalEntry | None:
-        return runtime.journal_entry()
-
     key = store_key(entry.entry_id)
     journal = Journal(journal_directory(hass), key)
-    store = DispatchStore(
-        hass, key, entry.title, _snapshot, journal=(journal, _journal_entry)
+    main_file, control_file = (
+        dispatch_file(hass, key),
+        dispatch_file(hass, control_key(entry.entry_id)),
+    )
+    saved = await async_load_saved(main_file, control_file, journal)
+    content = DispatchContent(
+        control=resumed_control(saved.control),
+        unknown=dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:]),
+    )
+    if not saved.lost_file:
+        content.journaled_parts = content.small_parts()  # as loaded: on disk already
+    store = JournaledStore(
+        hass,
+        main_file,
+        entry.title,
+        content.store_snapshot,
+        journal=journal,
+        entry=content.journal_entry,
+        compacted_size=len(saved.records),
     )
     control_store = DispatchStore(
-        hass, control_key(entry.entry_id), entry.title, _control_snapshot
+        hass, control_file, entry.title, content.control_snapshot
     )
-    lifecycle = Lifecycle(hass, SavingHooks(notifier, store))
-    notifier.replies_pending = lambda: store.unsaved
+
+    @callback
+    def _control_changed() -> None:
+        # Both files carry what GridFlex switched.
+        store.schedule_save()
+        control_store.schedule_save()
+
+    control = DeviceControl(
+        hass, units, content.control, _control_changed, control_store.async_durable
+    )
+    notifier = DispatchNotifier(hass, entry, units, lambda: store.unsaved)
+    lifecycle = Lifecycle(
+        hass,
+        SavingHooks(notifier, store),
+        content.records,
+        lambda mu: control.policy.limits[mu].max_duration,
+    )
     runtime = DispatchRuntime(
-        hass, entry, units, notifier, lifecycle, store, control_store
+        hass,
+        entry,
+        units,
+        content,
+        notifier,
+        lifecycle,
+        store,
+        control_store,
+        control,
     )
-    saved = await async_load_saved(store.store, control_store.store, journal)
-    store.compacted_size = len(saved.records)
-    runtime.control = DeviceControl(
-        hass, units, saved.control, runtime.control_changed, control_store.async_durable
-    )
-    lifecycle.legacy_limit = lambda mu: runtime.control.policy.limits[mu].max_duration
-    runtime.unknown_meterable_units = dict.fromkeys(saved.unknown[-KEEP_UNKNOWN_MUS:])
-    runtime.saved_records = saved.records
-    if not saved.lost_file:
-        runtime.journaled_parts = runtime.small_parts()  # as loaded: on disk already
     report_losses(
         hass,
         entry.entry_id,
@@ -202,6 +229,14 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
             had_instructions = not had_instructions
             control_store.schedule_save()
 
-    flow = DispatchFlow(runtime, cleanups=[notifier.add_listener(_follow)])
+    flow = DispatchFlow(
+        runtime,
+        saved_records=saved.records,
+        cleanups=[
+            async_dispatcher_connect(
+                hass, signal_account_changed(entry.entry_id), _follow
+            )
+        ],
+    )
     entry.async_on_unload(flow.async_unload)
     return flow

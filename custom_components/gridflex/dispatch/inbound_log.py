@@ -60,24 +60,33 @@ class InboundLog:
         status: int,
         reply: Any,
     ) -> None:
-        """Remember one request and what was answered."""
+        """Remember one request and what was answered (redacted when read: off the reply path)."""
         self._entries.append(
             {
-                "received_at": dt_util.utcnow().isoformat(),
+                "received_at": dt_util.utcnow(),
                 "method": method,
-                "path": redacted_path(path),
-                "headers": {
-                    name: REDACTED if is_secret_header(name) else redact_url(value)
-                    for name, value in headers.items()
-                },
-                "body": None
-                if body is None
-                else body[:MAX_LOGGED_BODY].decode("utf-8", errors="replace"),
+                "path": path,
+                "headers": list(headers.items()),
+                "body": None if body is None else body[:MAX_LOGGED_BODY],
                 "status": status,
                 "reply": reply,
             }
         )
 
     def as_list(self) -> list[dict[str, Any]]:
-        """Oldest first."""
-        return list(self._entries)
+        """Oldest first, with secrets and ids redacted."""
+        return [
+            {
+                **entry,
+                "received_at": entry["received_at"].isoformat(),
+                "path": redacted_path(entry["path"]),
+                "headers": {
+                    name: REDACTED if is_secret_header(name) else redact_url(value)
+                    for name, value in entry["headers"]
+                },
+                "body": None
+                if entry["body"] is None
+                else entry["body"].decode("utf-8", errors="replace"),
+            }
+            for entry in self._entries
+        ]

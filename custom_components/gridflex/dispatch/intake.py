@@ -1,9 +1,17 @@
-"""Judge parsed bodies against this account (unknown MUs 422, cancelled ids 409) and build replies."""
+"""
+Judge parsed bodies against this account (unknown MUs 422, cancelled ids 409) and build replies.
+
+Intake judges with what it is handed (:class:`Intake`: the configured MUs, the state machine and
+a list for the unknown MUs FPP names) and returns the reply; the endpoint then remembers the
+unknown MUs (Store, repair issue) and waits for the write.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Container
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..api.fpp.dispatch import (
     BatchItem,
@@ -15,10 +23,7 @@ from ..api.fpp.dispatch import (
     V2Body,
 )
 from ..const import LOGGER
-from .lifecycle import Outcome
-
-if TYPE_CHECKING:
-    from . import DispatchRuntime
+from .lifecycle import Lifecycle, Outcome
 
 type Reply = tuple[int, dict[str, Any]]
 
@@ -26,8 +31,18 @@ type Reply = tuple[int, dict[str, Any]]
 MAX_LIVE_INSTRUCTIONS = 1_000
 
 
-def _too_many_live(runtime: DispatchRuntime) -> Reply | None:
-    if runtime.lifecycle.records.live_count < MAX_LIVE_INSTRUCTIONS:
+@dataclass(slots=True)
+class Intake:
+    """What one request is judged with; ``unknown`` collects the unconfigured MUs FPP named."""
+
+    meterable_units: Container[str]
+    lifecycle: Lifecycle
+    # Per instruction judged, in order: the endpoint remembers them after judging.
+    unknown: list[list[str]] = field(default_factory=list)
+
+
+def _too_many_live(intake: Intake) -> Reply | None:
+    if intake.lifecycle.records.live_count < MAX_LIVE_INSTRUCTIONS:
         return None
     return HTTPStatus.TOO_MANY_REQUESTS, {
         "error": "too_many_instructions",
@@ -60,8 +75,8 @@ def _accepted(
     }
 
 
-def _judge(runtime: DispatchRuntime, item: BatchItem) -> Reply:
-    reply = _judge_item(runtime, item)
+def _judge(intake: Intake, item: BatchItem) -> Reply:
+    reply = _judge_item(intake, item)
     if isinstance(item, RejectedItem):
         LOGGER.debug("Instruction %s refused: %s", item.instruction_id, item.detail)
     else:
@@ -75,31 +90,31 @@ def _judge(runtime: DispatchRuntime, item: BatchItem) -> Reply:
     return reply
 
 
-def _judge_item(runtime: DispatchRuntime, item: BatchItem) -> Reply:
+def _judge_item(intake: Intake, item: BatchItem) -> Reply:
     if isinstance(item, RejectedItem):
         return invalid(item.detail)
     instruction: Instruction = item
-    record = runtime.lifecycle.records.get(instruction.id)
+    record = intake.lifecycle.records.get(instruction.id)
     named = instruction.meterable_unit_ids or (
         record.instruction.meterable_unit_ids if record else ()
     )
-    known = [mu for mu in named if mu in runtime.meterable_units]
-    unknown = [mu for mu in named if mu not in runtime.meterable_units]
+    known = [mu for mu in named if mu in intake.meterable_units]
+    unknown = [mu for mu in named if mu not in intake.meterable_units]
     if instruction.status is Status.INSTRUCTED and not known:
-        runtime.note_unknown(unknown)
+        intake.unknown.append(unknown)
         return _unknown_reply(unknown)
     if (
         record is None
         and instruction.status is Status.INSTRUCTED
-        and (full := _too_many_live(runtime)) is not None
+        and (full := _too_many_live(intake)) is not None
     ):
         return full
-    if runtime.lifecycle.apply(instruction, unknown) is Outcome.CANCELLED_BEFORE:
+    if intake.lifecycle.apply(instruction, unknown) is Outcome.CANCELLED_BEFORE:
         return HTTPStatus.CONFLICT, {
             "error": "instruction_cancelled",
             "detail": f"id: {instruction.id!r} was cancelled; a cancelled id is final",
         }
-    runtime.note_unknown(unknown)
+    intake.unknown.append(unknown)
     return _accepted(instruction.id, known, unknown)
 
 
@@ -116,9 +131,9 @@ def _batch_entry(item: BatchItem, reply: Reply) -> dict[str, Any]:
     }
 
 
-def handle_v2(runtime: DispatchRuntime, body: V2Body) -> Reply:
+def handle_v2(intake: Intake, body: V2Body) -> Reply:
     """Judge a single instruction or each item of a batch."""
-    replies = [(item, _judge(runtime, item)) for item in body.items]
+    replies = [(item, _judge(intake, item)) for item in body.items]
     if not body.is_batch:
         return replies[0][1]
     any_accepted = any(status == HTTPStatus.OK for _, (status, _) in replies)
@@ -128,17 +143,15 @@ def handle_v2(runtime: DispatchRuntime, body: V2Body) -> Reply:
     )
 
 
-def handle_legacy_start(runtime: DispatchRuntime, start: LegacyStart) -> Reply:
+def handle_legacy_start(intake: Intake, start: LegacyStart) -> Reply:
     """Start or update the legacy instruction of one configured MU."""
     mu = start.meterable_unit_id
-    if mu not in runtime.meterable_units:
-        runtime.note_unknown([mu])
+    if mu not in intake.meterable_units:
+        intake.unknown.append([mu])
         return _unknown_reply([mu])
-    if runtime.lifecycle.running_legacy(mu) is None and (
-        full := _too_many_live(runtime)
-    ):
+    if intake.lifecycle.running_legacy(mu) is None and (full := _too_many_live(intake)):
         return full
-    outcome, instruction_id = runtime.lifecycle.legacy_start(start)
+    outcome, instruction_id = intake.lifecycle.legacy_start(start)
     LOGGER.debug("Legacy start of %s: instruction %s, %s", mu, instruction_id, outcome)
     if outcome is Outcome.CANCELLED_BEFORE:
         return HTTPStatus.CONFLICT, {
@@ -148,13 +161,13 @@ def handle_legacy_start(runtime: DispatchRuntime, start: LegacyStart) -> Reply:
     return _accepted(instruction_id, [mu], [])
 
 
-def handle_legacy_stop(runtime: DispatchRuntime, stop: LegacyStop) -> Reply:
+def handle_legacy_stop(intake: Intake, stop: LegacyStop) -> Reply:
     """End the running legacy instruction of one MU; a 200 no-op when none runs."""
     mu = stop.meterable_unit_id
-    if mu not in runtime.meterable_units:
-        runtime.note_unknown([mu])
+    if mu not in intake.meterable_units:
+        intake.unknown.append([mu])
         return _unknown_reply([mu])
-    record = runtime.lifecycle.legacy_stop(stop)
+    record = intake.lifecycle.legacy_stop(stop)
     LOGGER.debug("Legacy stop of %s: %s", mu, record.id if record else "none running")
     status, payload = _accepted(record.id if record else None, [mu], [])
     return status, {**payload, "stopped": record is not None}

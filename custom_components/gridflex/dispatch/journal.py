@@ -1,5 +1,5 @@
 """
-The dispatch Store's journal: one fsync'd line per group commit, holding only what changed.
+The dispatch Store's journal: fsync'd lines holding only what changed, one per group of changes.
 
 A full write of the Store re-writes every kept instruction (megabytes after a busy quarter) and
 replaces the file atomically; a reply waiting for it waits for all of that. Instead each group
@@ -13,6 +13,7 @@ itself. See docs/decisions/dispatch-journal.md.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 import json
 import os
@@ -118,24 +119,56 @@ class Journal:
         self.number = 0  # the file appends go to
         self.records = 0  # record entries appended since the last compaction began
         self._torn = False  # an append failed part-way: start the next on a new line
+        self._last_path: Path | None = None  # the file written last
 
     def path(self, number: int) -> Path:
         """File of journal ``number``."""
         return self.directory / f"{self.key}.journal.{number}"
 
     def append(self, line: bytes) -> None:
-        """Append one line and fsync it (blocking); a new file's directory entry too."""
+        """Append one line and fsync it (blocking)."""
+        self.sync(self.write(line))
+
+    def write(self, lines: bytes) -> int:
+        """
+        Append lines (blocking) and return the open file for :meth:`sync`.
+
+        Writes must be made in order (the caller holds a lock); the fsyncs that follow may
+        run at once, each making every line written before it durable. A new file is made
+        durable here, with its directory entry, so no later fsync can report lines in a file
+        whose name may still be lost.
+        """
         path = self.path(self.number)
+        if self._last_path is not None and self._last_path != path:
+            # Lines of the file before may still await their fsync: an fsync of this
+            # file would not cover them (a file compaction removed is in the full file).
+            with contextlib.suppress(FileNotFoundError):
+                self.sync(os.open(self._last_path, os.O_RDONLY))
+        self._last_path = path
         created = not path.exists()
         prefix = b"\n" if self._torn else b""
         self._torn = True
-        with path.open("ab") as file:
-            file.write(prefix + line + b"\n")
-            file.flush()
-            os.fsync(file.fileno())
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            data = memoryview(prefix + lines + b"\n")
+            while data:
+                data = data[os.write(fd, data) :]
+            if created:
+                os.fsync(fd)
+                self._fsync_directory()
+        except BaseException:
+            os.close(fd)
+            raise
         self._torn = False
-        if created:
-            self._fsync_directory()
+        return fd
+
+    @staticmethod
+    def sync(fd: int) -> None:
+        """Make what was written durable (blocking), then close the file."""
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def _fsync_directory(self) -> None:
         fd = os.open(self.directory, os.O_RDONLY)

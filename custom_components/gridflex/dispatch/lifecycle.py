@@ -64,15 +64,24 @@ class DispatchHooks(Protocol):
 class Lifecycle:
     """All instructions of one FPP account and their timers."""
 
-    def __init__(self, hass: HomeAssistant, hooks: DispatchHooks) -> None:
-        """Start empty; :meth:`async_restore` loads what the Store kept."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        hooks: DispatchHooks,
+        records: RecordBook | None = None,
+        legacy_limit: Callable[[str], dt.timedelta] | None = None,
+    ) -> None:
+        """
+        Hold ``records`` (empty: :meth:`restore` adds what the Store kept).
+
+        ``legacy_limit``: how long an MU's legacy start without an end lasts (its longest control).
+        """
         self._hass = hass
         self._hooks = hooks
-        self.records = RecordBook()
+        self.records = RecordBook() if records is None else records
         self._timers: dict[str, CALLBACK_TYPE] = {}
-        # How long an MU's legacy start without an end lasts (its longest control).
-        self.legacy_limit: Callable[[str], dt.timedelta] = lambda _mu: dt.timedelta(
-            minutes=DEFAULT_MAX_DISPATCH_MINUTES
+        self.legacy_limit: Callable[[str], dt.timedelta] = legacy_limit or (
+            lambda _mu: dt.timedelta(minutes=DEFAULT_MAX_DISPATCH_MINUTES)
         )
 
     # --- inbound -----------------------------------------------------------------------

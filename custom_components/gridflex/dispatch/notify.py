@@ -1,17 +1,28 @@
-"""How dispatch changes reach users: ``gridflex_dispatch`` bus events and entity refreshes."""
+"""
+How dispatch changes reach users: ``gridflex_dispatch`` bus events and entity refreshes.
+
+A PUT's changes are queued here and sent after the burst's replies, through HA's dispatcher:
+``signal_unit_event`` carries each event to the MU's *Dispatch* event entity,
+``signal_unit_changed`` refreshes the MU's other entities and ``signal_account_changed`` the
+calendar and device control.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 
+from ..api.fpp.dispatch import Instruction
 from ..api.fpp.products import describe_product
 from ..const import DOMAIN, EVENT_DISPATCH, LOGGER
+from ..devices import subentry_device_id
 from .describe import dispatch_line
 from .lifecycle import EventType
 from .records import InstructionRecord
@@ -24,13 +35,30 @@ MAX_HOLD_S = 0.25
 EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
 
+def signal_account_changed(entry_id: str) -> str:
+    """Dispatcher signal: some instruction of the account moved (calendar, device control)."""
+    return f"{DOMAIN}_dispatch_changed_{entry_id}"
+
+
+def signal_unit_changed(entry_id: str, mu_id: str) -> str:
+    """Dispatcher signal: an instruction naming this MU moved (its entities refresh)."""
+    return f"{DOMAIN}_dispatch_changed_{entry_id}_{mu_id}"
+
+
+def signal_unit_event(entry_id: str, mu_id: str) -> str:
+    """Dispatcher signal carrying one ``gridflex_dispatch`` event's data of this MU."""
+    return f"{DOMAIN}_dispatch_event_{entry_id}_{mu_id}"
+
+
 def _iso(moment: Any) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
 
 
-def instruction_summary(record: InstructionRecord, mu_id: str) -> dict[str, Any]:
+def instruction_summary(
+    instruction: Instruction, mu_id: str, *, legacy: bool
+) -> dict[str, Any]:
     """Describe what users see of one instruction for one MU (event data, attributes)."""
-    ins = record.instruction
+    ins = instruction
     product = describe_product(ins.product) if ins.product is not None else None
     return {
         "instruction_id": ins.id,
@@ -41,50 +69,53 @@ def instruction_summary(record: InstructionRecord, mu_id: str) -> dict[str, Any]
         "zone": ins.zone,
         "start": _iso(ins.start),
         "end": _iso(ins.end),
-        "power_kw": record.power_of(mu_id),
+        "power_kw": next(
+            (u.power_kw for u in ins.meterable_units if u.id == mu_id), None
+        ),
         "direction": ins.direction.value,
         "status": ins.status.value,
-        "legacy": record.legacy,
+        "legacy": legacy,
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _QueuedEvent:
+    """One change to tell once the replies are out: the instruction as it was then."""
+
+    kind: EventType
+    instruction: Instruction  # immutable: the record may move on before the flush
+    legacy: bool
+    extra: dict[str, Any]
+
+
 class DispatchNotifier:
-    """Fires bus events per configured MU and tells listeners that records moved, after the replies."""
+    """Fires bus events per configured MU and sends the dispatcher signals, after the replies."""
 
     def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
         meterable_units: dict[str, ConfigSubentry],
+        replies_pending: Callable[[], bool],
     ) -> None:
-        """Bind to one account and its configured MUs."""
+        """Bind to one account and its configured MUs; ``replies_pending``: a reply still waits."""
         self._hass = hass
         self._entry = entry
         self._units = meterable_units
-        # (listener, MU it follows; None = every change)
-        self._listeners: list[tuple[Callable[[], None], str | None]] = []
-        self._device_ids: dict[str, str] = {}
-        self._events: list[dict[str, Any]] = []
+        self._replies_pending = replies_pending
+        self._events: list[_QueuedEvent] = []
         self._pending: set[str] = set()
         self._pending_all = False
         self._handle: asyncio.TimerHandle | None = None
         self._generation = self._armed_generation = 0
         self._first_change = 0.0
-        # Whether replies are still waiting for a write (set by the runtime).
-        self.replies_pending: Callable[[], bool] = lambda: False
+        # Requests of this account being answered now (the endpoint counts them): a flush
+        # waits for them, so entity writes never hold up a reply of the same burst.
+        self.open_requests = 0
 
     def device_id(self, mu_id: str) -> str | None:
         """Return the HA device id of one configured MU."""
-        if (known := self._device_ids.get(mu_id)) is not None:
-            return known
-        identifier = (DOMAIN, f"{self._entry.unique_id}_{self._units[mu_id].unique_id}")
-        # Looked up among this entry's devices: newer HA deprecates ``async_get_device``.
-        registry = dr.async_get(self._hass)
-        for device in dr.async_entries_for_config_entry(registry, self._entry.entry_id):
-            if identifier in device.identifiers:
-                self._device_ids[mu_id] = device.id
-                return device.id
-        return None
+        return subentry_device_id(self._hass, self._entry, self._units[mu_id])
 
     def event_entity_id(self, mu_id: str) -> str | None:
         """Entity id of one configured MU's *Dispatch* event entity (its logbook lines go there)."""
@@ -107,22 +138,28 @@ class DispatchNotifier:
 
     @callback
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
-        """Queue ``gridflex_dispatch`` once for each configured MU the instruction names."""
-        for mu_id in record.instruction.meterable_unit_ids:
-            if mu_id not in self._units:
-                continue
-            # Described now: the record may move again before the events go out.
-            self._events.append(
-                {
-                    "type": kind.value,
-                    **instruction_summary(record, mu_id),
-                    **extra,
-                    "extra": dict(record.instruction.extra),
-                    "config_entry_id": self._entry.entry_id,
-                    "device_id": self.device_id(mu_id),
-                }
-            )
+        """Queue ``gridflex_dispatch`` for the configured MUs the instruction names."""
+        # Described at the flush, off the reply path, from what the record holds now.
+        self._events.append(
+            _QueuedEvent(kind, record.instruction, record.legacy, extra)
+        )
         self._schedule()
+
+    def _event_data(self, queued: _QueuedEvent) -> list[dict[str, Any]]:
+        """Return the bus events of one queued change: one per configured MU it names."""
+        instruction = queued.instruction
+        return [
+            {
+                "type": queued.kind.value,
+                **instruction_summary(instruction, mu_id, legacy=queued.legacy),
+                **queued.extra,
+                "extra": dict(instruction.extra),
+                "config_entry_id": self._entry.entry_id,
+                "device_id": self.device_id(mu_id),
+            }
+            for mu_id in instruction.meterable_unit_ids
+            if mu_id in self._units
+        ]
 
     @callback
     def changed(self, mu_ids: Iterable[str] | None = None) -> None:
@@ -156,7 +193,9 @@ class DispatchNotifier:
         now = self._hass.loop.time()
         deadline = self._first_change + MAX_HOLD_S
         quiet = (
-            self._generation == self._armed_generation and not self.replies_pending()
+            self._generation == self._armed_generation
+            and not self.open_requests
+            and not self._replies_pending()
         )
         if not quiet and now < deadline:
             self._arm(min(now + QUIET_S, deadline))  # more came meanwhile: wait again
@@ -165,22 +204,34 @@ class DispatchNotifier:
 
     @callback
     def flush(self) -> None:
-        """Fire the queued events, then refresh what follows the changed MUs."""
-        events, self._events = self._events, []
-        for data in events:
+        """Fire the queued events, then signal the account and the changed MUs."""
+        hass, entry_id = self._hass, self._entry.entry_id
+        queued, self._events = self._events, []
+        for data in (data for item in queued for data in self._event_data(item)):
+            mu_id = data["meterable_unit_id"]
             LOGGER.debug(
                 "Dispatch %s: instruction %s, MU %s",
                 data["type"],
                 data["instruction_id"],
-                data["meterable_unit_id"],
+                mu_id,
             )
-            self._hass.bus.async_fire(EVENT_DISPATCH, data)
+            hass.bus.async_fire(EVENT_DISPATCH, data)
+            async_dispatcher_send(hass, signal_unit_event(entry_id, mu_id), data)
             self._write_logbook(data)
-        touched = None if self._pending_all else self._pending
+        touched = self._units.keys() if self._pending_all else self._pending
         self._pending, self._pending_all = set(), False
-        for listener, mu_id in list(self._listeners):
-            if mu_id is None or touched is None or mu_id in touched:
-                listener()
+        async_dispatcher_send(hass, signal_account_changed(entry_id))
+        for mu_id in self._units.keys() & touched:
+            async_dispatcher_send(hass, signal_unit_changed(entry_id, mu_id))
+
+    @callback
+    def announce(self, data: dict[str, Any]) -> None:
+        """Fire one event GridFlex made itself (an emergency stop) at once, to the bus and the MU."""
+        self._hass.bus.async_fire(EVENT_DISPATCH, data)
+        if (mu_id := data.get("meterable_unit_id")) in self._units:
+            async_dispatcher_send(
+                self._hass, signal_unit_event(self._entry.entry_id, mu_id), data
+            )
 
     @callback
     def shutdown(self) -> None:
@@ -189,18 +240,3 @@ class DispatchNotifier:
             self._handle.cancel()
             self._handle = None
         self.flush()
-
-    @callback
-    def add_listener(
-        self, listener: Callable[[], None], mu_id: str | None = None
-    ) -> CALLBACK_TYPE:
-        """Call ``listener`` after changes (of one MU, or all); returns its remover."""
-        item = (listener, mu_id)
-        self._listeners.append(item)
-
-        @callback
-        def _remove() -> None:
-            if item in self._listeners:
-                self._listeners.remove(item)
-
-        return _remove

@@ -8,8 +8,7 @@ while one write runs, every change made meanwhile waits for the next, which carr
 (a burst of 50 PUTs costs a few writes, not 50). A failed write is logged once, shown as a
 repair issue, kept in memory and retried; no reply says 200 for what it could not write.
 
-With a journal (the instructions' Store), a write appends only what changed (``journal.py``);
-the full file is rewritten off the reply path once the journal holds as many records as it.
+The instructions' Store appends only what changed instead (``journaled_store.py``).
 """
 
 from __future__ import annotations
@@ -25,12 +24,8 @@ from homeassistant.helpers.event import async_call_later
 
 from ..const import DISPATCH_STORE_VERSION, DOMAIN, LOGGER
 from .durable_store import DurableStore
-from .journal import FIRST_JOURNAL, Journal
 
 RETRY_FAILED_WRITE_S = 30.0
-# A compaction rewrites every record: due once the journals hold as many record entries as
-# the full file (at least this many), so each change costs a bounded share of it.
-COMPACT_AFTER_RECORDS = 500
 
 
 @dataclass(slots=True)
@@ -53,6 +48,11 @@ def store_key(entry_id: str) -> str:
     return f"{DOMAIN}.dispatch.{entry_id}"
 
 
+def dispatch_file(hass: HomeAssistant, key: str) -> DurableStore:
+    """One dispatch file: HA's Store, written atomically and fsync'd."""
+    return DurableStore(hass, DISPATCH_STORE_VERSION, key, atomic_writes=True)
+
+
 def write_failed_issue_id(key: str) -> str:
     """Repair issue shown while one dispatch file cannot be written."""
     return f"store_write_failed_{key}"
@@ -64,15 +64,14 @@ class DispatchStore:
     def __init__(
         self,
         hass: HomeAssistant,
-        key: str,
+        store: DurableStore,
         title: str,
         snapshot: Callable[[], dict[str, Any]],
-        journal: tuple[Journal, Callable[[], JournalEntry | None]] | None = None,
     ) -> None:
         """Bind to one file of one account; ``snapshot`` returns what to write in full."""
         self._hass = hass
         self._title = title
-        self.store = DurableStore(hass, DISPATCH_STORE_VERSION, key, atomic_writes=True)
+        self.store = store
         self._snapshot = snapshot
         self._changed = 0  # generation of the state in memory
         self._saved = 0  # generation last on disk
@@ -82,12 +81,6 @@ class DispatchStore:
         self._retry: CALLBACK_TYPE | None = None
         self._closed = False
         self.writes = 0  # successful writes, for diagnostics
-        self.journal: Journal | None = journal[0] if journal else None
-        self._entry: Callable[[], JournalEntry | None] | None = (
-            journal[1] if journal else None
-        )
-        self._compaction: asyncio.Task[bool] | None = None
-        self.compactions = 0  # full rewrites of a journaled Store, for diagnostics
 
     @property
     def generation(self) -> int:
@@ -121,12 +114,12 @@ class DispatchStore:
             # A task, not a call: it starts after this loop turn, so the requests judged
             # in the same turn share its write; tests can await it.
             self._writer = self._hass.async_create_task(
-                self._write_while_changed(),
+                self._write_changes(),
                 f"{DOMAIN} dispatch store write",
                 eager_start=False,
             )
 
-    async def _write_while_changed(self) -> None:
+    async def _write_changes(self) -> None:
         try:
             while self._saved < self._changed:
                 target = self._changed
@@ -150,47 +143,7 @@ class DispatchStore:
             self._writer = None
 
     async def _write_group(self) -> None:
-        if self.journal is None or self._entry is None:
-            await self.store.async_write(self._snapshot())
-            return
-        entry = self._entry()
-        if entry is None:
-            return
-        try:
-            await self._hass.async_add_executor_job(self.journal.append, entry.line)
-        except Exception:
-            entry.give_back()
-            raise
-        self.journal.records += entry.records
-        if (
-            not self._closed
-            and self._compaction is None
-            and self.journal.records >= max(COMPACT_AFTER_RECORDS, self.compacted_size)
-        ):
-            self._compaction = self._hass.async_create_background_task(
-                self._compact(), f"{DOMAIN} dispatch store compaction"
-            )
-
-    compacted_size = 0  # records in the last full file
-
-    async def _compact(self) -> bool:
-        """Rewrite the full file (off the reply path); appends go on to the next journal."""
-        journal = self.journal
-        if journal is None:
-            return False
-        try:
-            number = journal.start_next()
-            data = {**self._snapshot(), FIRST_JOURNAL: number}
-            await self.store.async_write(data)
-            self.compacted_size = len(data.get("instructions") or ())
-            self.compactions += 1
-            await self._hass.async_add_executor_job(journal.remove_before, number)
-        except Exception as err:  # noqa: BLE001 - the journals still hold every change
-            LOGGER.warning("Could not compact %s: %s", self.store.key, err)
-            return False
-        finally:
-            self._compaction = None
-        return True
+        await self.store.async_write(self._snapshot())
 
     def _release(self, target: int, error: Exception | None) -> None:
         keep = []
@@ -251,13 +204,13 @@ class DispatchStore:
             self._retry = None
         if self._writer is not None:
             await self._writer
-        if self._compaction is not None:
-            await self._compaction
-        if self.journal is not None:
-            # Unload leaves one full file when it can: the next start reads no journal.
-            target = self._changed
-            if await self._compact():
-                self._saved = target
+        await self._finish_writes()
+        await self._write_last()
+
+    async def _finish_writes(self) -> None:
+        """Let writes under way land before the last one (unload)."""
+
+    async def _write_last(self) -> None:
         if self.unsaved:
             try:
                 await self._write_group()

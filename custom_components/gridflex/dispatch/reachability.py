@@ -52,20 +52,42 @@ def cloudhook_issue_id(entry: ConfigEntry) -> str:
     return f"cloudhook_available_{entry.entry_id}"
 
 
+# Issue kinds: (translation key, fixable). The Cloud offer is fixed by its repair flow.
+_CLOUDHOOK_AVAILABLE = ("cloudhook_available", True)
+_ENDPOINT_PRIVATE = ("endpoint_private", False)
+
+
+def _show_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    kind: tuple[str, bool],
+    placeholders: dict[str, str],
+    data: dict[str, str | int | float | None] | None = None,
+) -> None:
+    translation_key, fixable = kind
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=fixable,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=translation_key,
+        translation_placeholders=placeholders,
+        data=data,
+    )
+
+
 @callback
 def async_update_reachability_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise or clear the "only a local address" and "Cloud can give an address" issues."""
     addresses = endpoint_addresses(hass, entry.data)
     if not entry.data.get(CONF_CLOUDHOOK_URL) and cloud_ready(hass):
-        ir.async_create_issue(
+        _show_issue(
             hass,
-            DOMAIN,
             cloudhook_issue_id(entry),
-            is_fixable=True,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="cloudhook_available",
-            translation_placeholders={"account": entry.title},
-            data={"entry_id": entry.entry_id},
+            _CLOUDHOOK_AVAILABLE,
+            {"account": entry.title},
+            {"entry_id": entry.entry_id},
         )
     else:
         ir.async_delete_issue(hass, DOMAIN, cloudhook_issue_id(entry))
@@ -73,14 +95,11 @@ def async_update_reachability_issues(hass: HomeAssistant, entry: ConfigEntry) ->
         ir.async_delete_issue(hass, DOMAIN, private_issue_id(entry))
         return
     LOGGER.debug("No address FPP can reach for %s", entry.title)
-    ir.async_create_issue(
+    _show_issue(
         hass,
-        DOMAIN,
         private_issue_id(entry),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="endpoint_private",
-        translation_placeholders={
+        _ENDPOINT_PRIVATE,
+        {
             "account": entry.title,
             "dispatch_url": addresses.dispatch_url,
             "webhook_url": addresses.webhook_url,

@@ -9,40 +9,35 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.json import json_bytes
 
 from ..const import DOMAIN
 from ..issue_text import plain
+from .content import DispatchContent
 from .control import DeviceControl
 from .inbound_log import InboundLog
+from .journaled_store import JournaledStore
 from .lifecycle import EventType, Lifecycle
 from .notify import DispatchNotifier
-from .persistence import DispatchStore, JournalEntry
+from .persistence import DispatchStore
 from .rate_limit import RequestBudget
 from .records import InstructionRecord, Phase
-
-KEEP_UNKNOWN_MUS = 50
 
 
 @dataclass(slots=True)
 class DispatchRuntime:
-    """Dispatch state of one FPP account."""
+    """Dispatch state of one FPP account, built in one step by ``flow.async_setup_dispatch``."""
 
     hass: HomeAssistant
     entry: ConfigEntry
     meterable_units: dict[str, ConfigSubentry]
+    content: DispatchContent
     notifier: DispatchNotifier
     lifecycle: Lifecycle
-    store: DispatchStore
+    store: JournaledStore
     control_store: DispatchStore
-    control: DeviceControl = field(init=False)
+    control: DeviceControl
     inbound: InboundLog = field(default_factory=InboundLog)
     budget: RequestBudget = field(default_factory=RequestBudget)
-    # Most recent last; at most KEEP_UNKNOWN_MUS, only from otherwise valid instructions.
-    unknown_meterable_units: dict[str, None] = field(default_factory=dict)
-    saved_records: list[InstructionRecord] = field(default_factory=list)
-    # The control and unknown-MU parts as the journal last carried them (None: not yet).
-    journaled_parts: bytes | None = None
     # MUs whose participant abandoned delivery (emergency stop): no device control until
     # their active instructions are over.
     emergency_stopped: set[str] = field(default_factory=set)
@@ -58,86 +53,30 @@ class DispatchRuntime:
             {mu: r for mu, r in active.items() if mu not in self.emergency_stopped}
         )
 
-    def snapshot(self, *, for_store: bool = False) -> dict[str, Any]:
-        """Return what the Store keeps (records pre-encoded for the Store, plain otherwise)."""
-        records = self.lifecycle.records.values()
-        return {
-            "instructions": (
-                [j for r in records if (j := r.saved_json()) is not None]
-                if for_store
-                else [r.as_dict() for r in records]
-            ),
-            "control": self.control.applied,
-            "unknown_meterable_units": list(self.unknown_meterable_units),
-        }
+    @property
+    def unknown_meterable_units(self) -> dict[str, None]:
+        """MUs FPP named that are not configured here (most recent last)."""
+        return self.content.unknown
 
-    def small_parts(self) -> bytes:
-        """Return the control and unknown-MU parts, encoded as one JSON object."""
-        return json_bytes(
-            {
-                "control": self.control.applied,
-                "unknown_meterable_units": list(self.unknown_meterable_units),
-            }
-        )
-
-    def journal_entry(self) -> JournalEntry | None:
-        """Return what changed since the last entry (None: nothing did)."""
-        book = self.lifecycle.records
-        changed, forgotten = book.take_changes()
-        try:
-            encoded = [j for r in changed if (j := r.saved_json()) is not None]
-            parts = self.small_parts()
-        except Exception:
-            book.give_back(changed, forgotten)
-            raise
-        if not encoded and not forgotten and parts == self.journaled_parts:
-            return None
-        line = b'{"instructions":%b,"forgotten":%b,%b' % (
-            json_bytes(encoded),
-            json_bytes(forgotten),
-            parts[1:],
-        )
-        self.journaled_parts = parts
-
-        def _give_back() -> None:
-            book.give_back(changed, forgotten)
-            self.journaled_parts = None
-
-        return JournalEntry(line, len(encoded), _give_back)
-
-    def control_snapshot(self) -> dict[str, Any]:
-        """Return the control file: what GridFlex switched, and whether instructions are saved."""
-        return {
-            "control": self.control.applied,
-            "instructions_saved": bool(self.lifecycle.records),
-        }
-
-    @callback
-    def control_changed(self) -> None:
-        """Device control moved: both files carry it."""
-        self.store.schedule_save()
-        self.control_store.schedule_save()
+    def snapshot(self) -> dict[str, Any]:
+        """Return what the Store keeps, plainly (diagnostics)."""
+        return self.content.snapshot()
 
     @callback
     def note_unknown(self, mu_ids: list[str]) -> None:
         """Remember MUs FPP named that are not configured here, and raise a repair issue."""
-        if all(mu in self.unknown_meterable_units for mu in mu_ids):
-            return
-        for mu in mu_ids:
-            self.unknown_meterable_units.pop(mu, None)
-            self.unknown_meterable_units[mu] = None
-        for oldest in list(self.unknown_meterable_units)[:-KEEP_UNKNOWN_MUS]:
-            del self.unknown_meterable_units[oldest]
-        self.store.schedule_save()
-        self.update_repair_issue()
+        if self.content.remember_unknown(mu_ids):
+            self.store.schedule_save()
+            self.update_repair_issue()
 
     @callback
     def update_repair_issue(self) -> None:
         """Show (or clear) the repair issue listing unconfigured MUs FPP instructed."""
-        for mu in set(self.unknown_meterable_units) & set(self.meterable_units):
-            del self.unknown_meterable_units[mu]
+        unknown = self.content.unknown
+        for mu in set(unknown) & set(self.meterable_units):
+            del unknown[mu]
         issue_id = f"unknown_meterable_units_{self.entry.entry_id}"
-        if not self.unknown_meterable_units:
+        if not unknown:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
             return
         ir.async_create_issue(
@@ -149,7 +88,7 @@ class DispatchRuntime:
             translation_key="unknown_meterable_units",
             translation_placeholders={
                 "account": self.entry.title,
-                "units": plain(", ".join(sorted(self.unknown_meterable_units))),
+                "units": plain(", ".join(sorted(unknown))),
             },
         )
 

@@ -8,13 +8,14 @@ on setup, an MU stays stopped only while one of those is still live.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from ..const import DOMAIN
-from ..dispatch.records import LIVE_PHASES, Phase
+from ..dispatch.records import LIVE_PHASES, InstructionRecord, Phase
 from ..dispatch.state import DispatchRuntime
 
 STORE_VERSION = 1
@@ -36,11 +37,13 @@ async def async_save_emergency_stops(
 
 
 async def async_restore_emergency_stops(
-    hass: HomeAssistant, dispatch: DispatchRuntime
+    hass: HomeAssistant,
+    dispatch: DispatchRuntime,
+    saved_records: Iterable[InstructionRecord],
 ) -> None:
     """Stop again the MUs whose instructions from before the restart are still live."""
     saved = await _store(hass, dispatch.entry.entry_id).async_load() or {}
-    live = {r.id for r in dispatch.saved_records if r.phase in LIVE_PHASES}
+    live = {r.id for r in saved_records if r.phase in LIVE_PHASES}
     dispatch.emergency_stopped |= {
         mu
         for mu, ids in (saved.get("stopped") or {}).items()

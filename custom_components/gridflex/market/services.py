@@ -21,7 +21,7 @@ from ..api.market_gateway import (
     TradeOpportunity,
     TradeResponseWindow,
 )
-from ..const import ATTR_CONFIG_ENTRY_ID, CONF_MU_ID, DOMAIN, EVENT_DISPATCH
+from ..const import ATTR_CONFIG_ENTRY_ID, CONF_MU_ID, DOMAIN
 from ..devices import subentry_of_device
 from ..dispatch.notify import instruction_summary
 from ..dispatch.state import end_control_now
@@ -218,17 +218,16 @@ async def async_emergency_stop(call: ServiceCall) -> ServiceResponse:
         "device_id": dispatch.notifier.device_id(mu_id),
     }
     for record in active:
-        hass.bus.async_fire(
-            EVENT_DISPATCH,
+        dispatch.notifier.announce(
             {
-                **instruction_summary(record, mu_id),
+                **instruction_summary(record.instruction, mu_id, legacy=record.legacy),
                 **base,
                 "extra": dict(record.instruction.extra),
             },
         )
     if not active:
-        hass.bus.async_fire(
-            EVENT_DISPATCH, {"meterable_unit_id": mu_id, "instruction_id": None, **base}
+        dispatch.notifier.announce(
+            {"meterable_unit_id": mu_id, "instruction_id": None, **base}
         )
     try:
         await flow.client.async_emergency_stop(mu_id, now, reason)

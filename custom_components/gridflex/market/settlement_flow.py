@@ -7,7 +7,7 @@ calendar's past events, and keeps emergency stops across a restart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 
 from ..api.fpp import FppClient
+from ..dispatch.records import InstructionRecord
 from ..dispatch.state import DispatchRuntime
 from .diagnostics import MARKET_TO_REDACT, settlement_diagnostics
 from .emergency import async_restore_emergency_stops
@@ -72,6 +73,7 @@ async def async_setup_settlement(
     entry: ConfigEntry,
     client: FppClient,
     dispatch: DispatchRuntime,
+    saved_records: Iterable[InstructionRecord],
 ) -> SettlementFlow:
     """Start reading an FPP account's settlement data, without holding up its setup."""
     coordinator = SettlementCoordinator(hass, entry, client)
@@ -79,7 +81,7 @@ async def async_setup_settlement(
     entry.async_on_unload(flow.async_unload)
     flow.cleanups.append(coordinator.follow_dispatch())
     # Before dispatch starts: the instructions saved before a restart are still to resume.
-    await async_restore_emergency_stops(hass, dispatch)
+    await async_restore_emergency_stops(hass, dispatch, saved_records)
     dispatch.event_notes.append(flow.event_notes)
     flow.cleanups.append(lambda: dispatch.event_notes.remove(flow.event_notes))
     entry.async_create_background_task(

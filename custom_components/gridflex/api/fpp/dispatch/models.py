@@ -78,11 +78,14 @@ class Instruction:
     issued_at: dt.datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The MU ids in the order FPP listed them (asked for on every change: kept, not rebuilt).
+    meterable_unit_ids: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
-    @property
-    def meterable_unit_ids(self) -> tuple[str, ...]:
-        """The MU ids in the order FPP listed them."""
-        return tuple(unit.id for unit in self.meterable_units)
+    def __post_init__(self) -> None:
+        """Note the MU ids once."""
+        object.__setattr__(
+            self, "meterable_unit_ids", tuple(unit.id for unit in self.meterable_units)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ Every rule of the contract's inbound part lives here; a broken rule raises
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import contextlib
 import datetime as dt
 import json
 import math
@@ -172,10 +173,11 @@ def _enum[E: (Status, Direction)](
     value = body.get(name)
     if value is None:
         return default
-    if not isinstance(value, str) or value not in {member.value for member in kind}:
-        allowed = " or ".join(member.value for member in kind)
-        raise Invalid(f"{name}: must be {allowed}")
-    return kind(value)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return kind(value)
+    allowed = " or ".join(member.value for member in kind)
+    raise Invalid(f"{name}: must be {allowed}")
 
 
 def _units_from_list(value: Any, top_power: float | None) -> list[MeterableUnitPower]:
@@ -320,13 +322,18 @@ def parse_v2(body: Any, now: dt.datetime | None = None) -> V2Body:
     return V2Body((parse_instruction(body, now),), is_batch=False)
 
 
-def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart:
-    """Read a ``v1/dispatch/start`` body: ``meterable_unit_id`` and ``start`` needed, ``end`` optional."""
+def _legacy_unit(body: Any) -> str:
+    """Return the MU a legacy body names (both legacy paths take one object naming one MU)."""
     if not isinstance(body, dict):
         raise Invalid("body: must be a JSON object")
     if body.get("meterable_unit_id") is None:
         raise Invalid("meterable_unit_id: required")
-    unit_id = _identifier(body["meterable_unit_id"], "meterable_unit_id")
+    return _identifier(body["meterable_unit_id"], "meterable_unit_id")
+
+
+def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart:
+    """Read a ``v1/dispatch/start`` body: ``meterable_unit_id`` and ``start`` needed, ``end`` optional."""
+    unit_id = _legacy_unit(body)
     start = _pick(body, START_ALIASES, parse_time)
     if start is _ABSENT:
         raise Invalid("start: required")
@@ -347,11 +354,7 @@ def parse_legacy_start(body: Any, now: dt.datetime | None = None) -> LegacyStart
 
 def parse_legacy_stop(body: Any, now: dt.datetime | None = None) -> LegacyStop:
     """Read a ``v1/dispatch/stop`` body: ``meterable_unit_id`` needed, ``stop`` time optional (now)."""
-    if not isinstance(body, dict):
-        raise Invalid("body: must be a JSON object")
-    if body.get("meterable_unit_id") is None:
-        raise Invalid("meterable_unit_id: required")
-    unit_id = _identifier(body["meterable_unit_id"], "meterable_unit_id")
+    unit_id = _legacy_unit(body)
     stop = _time_field(body, ("stop",), required=False)
     _check_window("stop", stop, now)
     return LegacyStop(unit_id, stop, _extra(body, LEGACY_STOP_KNOWN), body)
