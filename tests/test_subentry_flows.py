@@ -181,6 +181,25 @@ async def test_duplicate_mu_aborts(
     assert len(fpp_loaded.subentries) == 1
 
 
+async def open_reconfigure_form(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    id_key: str,
+    sub_id: str,
+    *,
+    placeholder: str | None = None,
+) -> FlowResult:
+    """Open the only sub-entry's reconfigure form: it names the sub-entry, its id stays."""
+    result = await entry.start_subentry_reconfigure_flow(
+        hass, only_subentry(entry).subentry_id
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"][placeholder or id_key] == sub_id
+    assert id_key not in result["data_schema"].schema
+    return result
+
+
 async def test_reconfigure_mu_keeps_its_id(
     hass: HomeAssistant, fpp_loaded: MockConfigEntry
 ) -> None:
@@ -190,15 +209,7 @@ async def test_reconfigure_mu_keeps_its_id(
         result,
         {CONF_MU_ID: "MU-1", CONF_POWER_SENSOR: POWER, CONF_ENERGY_SENSOR: ENERGY},
     )
-    subentry = only_subentry(fpp_loaded)
-
-    result = await fpp_loaded.start_subentry_reconfigure_flow(
-        hass, subentry.subentry_id
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"]["mu_id"] == "MU-1"
-    assert CONF_MU_ID not in result["data_schema"].schema
+    result = await open_reconfigure_form(hass, fpp_loaded, CONF_MU_ID, "MU-1")
 
     # The energy sensor is left out: it is removed.
     result = await configure(
@@ -357,15 +368,9 @@ async def test_reconfigure_point_changes_holder_and_address_only(
 ) -> None:
     result = await open_point_form(hass, switchgrid_loaded, "gas")
     await configure(hass, result, {CONF_PCE: "01427641080000", **ADDRESS})
-    subentry = only_subentry(switchgrid_loaded)
-
-    result = await switchgrid_loaded.start_subentry_reconfigure_flow(
-        hass, subentry.subentry_id
+    result = await open_reconfigure_form(
+        hass, switchgrid_loaded, CONF_PCE, "01427641080000", placeholder="point"
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"]["point"] == "01427641080000"
-    assert CONF_PCE not in result["data_schema"].schema
 
     moved = {
         CONF_HOLDER_NAME: "Marie Dupont",

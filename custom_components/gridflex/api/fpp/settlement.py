@@ -95,12 +95,17 @@ def emergency_stop_body(mu_id: str, when: dt.datetime, reason: str) -> dict[str,
     return {"meterable_unit_id": mu_id, "timestamp": utc_text(when), "reason": reason}
 
 
-def _items(body: Any) -> list[Mapping[str, Any]]:
+def _identified(body: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """Return the listed objects with their ids; one without an id is skipped."""
     if isinstance(body, Mapping) and isinstance(body.get("items"), list):
         body = body["items"]
     if not isinstance(body, list):
         raise ContractError("FPP listing: neither a list nor {items: [...]}")
-    return [item for item in body if isinstance(item, Mapping)]
+    return [
+        (item_id, item)
+        for item in body
+        if isinstance(item, Mapping) and (item_id := text(item, "id")) is not None
+    ]
 
 
 def _instant(data: Mapping[str, Any], key: str) -> dt.datetime | None:
@@ -133,8 +138,7 @@ def parse_events(body: Any, mu_id: str | None = None) -> list[EventPerformance]:
             payment_gbp=number(item, "payment_gbp"),
             extra=extra(item, _EVENT_FIELDS),
         )
-        for item in _items(body)
-        if (event_id := text(item, "id")) is not None
+        for event_id, item in _identified(body)
     ]
     far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
     return sorted(events, key=lambda e: e.end or e.start or far_past)
@@ -151,7 +155,6 @@ def parse_invoices(body: Any) -> list[Invoice]:
             issued_at=_instant(item, "issued_at"),
             extra=extra(item, _INVOICE_FIELDS),
         )
-        for item in _items(body)
-        if (invoice_id := text(item, "id")) is not None
+        for invoice_id, item in _identified(body)
     ]
     return sorted(invoices, key=lambda i: (i.month or "", i.id))
