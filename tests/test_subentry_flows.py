@@ -265,35 +265,34 @@ async def open_point_form(
     return result
 
 
-async def test_add_gas_point_keeps_leading_zeros(
-    hass: HomeAssistant, switchgrid_loaded: MockConfigEntry
+@pytest.mark.parametrize(
+    ("energy_type", "key", "title"),
+    [
+        ("gas", CONF_PCE, "GRDF PCE 01427641080000"),
+        ("electricity", CONF_PRM, "Enedis PRM 01427641080000"),
+    ],
+)
+async def test_add_point_keeps_leading_zeros(
+    hass: HomeAssistant,
+    switchgrid_loaded: MockConfigEntry,
+    energy_type: str,
+    key: str,
+    title: str,
 ) -> None:
-    result = await open_point_form(hass, switchgrid_loaded, "gas")
-    result = await configure(hass, result, {CONF_PCE: " 01427641080000", **ADDRESS})
+    result = await open_point_form(hass, switchgrid_loaded, energy_type)
+    result = await configure(hass, result, {key: " 01427641080000 ", **ADDRESS})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "GRDF PCE 01427641080000"
+    assert result["title"] == title
     subentry = only_subentry(switchgrid_loaded)
     assert subentry.unique_id == "01427641080000"
     assert dict(subentry.data) == {
-        CONF_ENERGY_TYPE: "gas",
-        CONF_PCE: "01427641080000",
+        CONF_ENERGY_TYPE: energy_type,
+        key: "01427641080000",
         CONF_HOLDER_NAME: "Jean Dupont",
         CONF_STREET: "17 avenue Charles de Gaulle",
         CONF_POSTCODE: "75007",
         CONF_CITY: "Paris",
     }
-
-
-async def test_add_electricity_point(
-    hass: HomeAssistant, switchgrid_loaded: MockConfigEntry
-) -> None:
-    result = await open_point_form(hass, switchgrid_loaded, "electricity")
-    result = await configure(hass, result, {CONF_PRM: "00046372994792", **ADDRESS})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Enedis PRM 00046372994792"
-    subentry = only_subentry(switchgrid_loaded)
-    assert subentry.data[CONF_ENERGY_TYPE] == "electricity"
-    assert subentry.data[CONF_PRM] == "00046372994792"
 
 
 @pytest.mark.parametrize(
