@@ -16,7 +16,9 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.gridflex.const import CONF_ZONES, DOMAIN
 from custom_components.gridflex.diagnostics import async_get_config_entry_diagnostics
+from custom_components.gridflex.market.calendars import direction_words
 from custom_components.gridflex.market.trading_flow import TradingFlow
+from custom_components.gridflex.words import async_load_words
 from tests.market.conftest import NOW, mg_entry_data
 from tests.market.helpers import calendar_events, entity_id, setup_entry, state_of
 from tests.simulators.market_gateway import MarketGatewaySimulator
@@ -106,6 +108,7 @@ async def test_opportunity_calendar_across_the_spring_change(
             "opportunityId": "OPP-DST",
             "opportunityName": "Weekend peak",
             "cmzCode": "CMZ_T10A_EM_0097",
+            "serviceResponseDirection": "DTD/GTU",
             "utilisationCeilingPrice": 700,
             "tradeClosingDate": "2026-03-27T12:00:00",
             "windows": [
@@ -146,6 +149,10 @@ async def test_opportunity_calendar_across_the_spring_change(
     ]
     assert events[0]["summary"] == "Weekend peak (open)"
     assert "Minimum capacity: 0.01 MW" in events[0]["description"]
+    # The direction in words, not its code.
+    assert (
+        "Direction: Demand turn down / Generation turn up" in events[0]["description"]
+    )
     # The state shows the next delivery period (OPP-1999, closed, tomorrow 16:30 GMT).
     state = hass.states.get(calendar)
     assert (
@@ -181,6 +188,19 @@ async def test_award_calendar_in_french(
     )
     assert event["summary"] == "Heat pump : 0,004 MW attribués"
     assert "Prix d'utilisation : 480,00 £/MWh" in event["description"]
+
+
+async def test_directions_in_words(hass: HomeAssistant) -> None:
+    await async_load_words(hass)
+    assert direction_words(hass, "DTU") == "Demand turn up"
+    assert direction_words(hass, "gtd") == "Generation turn down"
+    assert direction_words(hass, "XYZ") == "XYZ"  # unknown: shown as it is
+    assert direction_words(hass, None) == "not given"
+    await hass.config.async_update(language="fr")
+    await async_load_words(hass)
+    assert direction_words(hass, "DTD, GTU") == (
+        "Baisse de consommation / Hausse de production"
+    )
 
 
 async def test_chosen_zones_replace_the_units_zones(

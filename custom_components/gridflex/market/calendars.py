@@ -34,6 +34,22 @@ def _mw(hass: HomeAssistant, value: float | None) -> str:
     return f"{number(hass, value)} MW"
 
 
+# serviceResponseDirection codes (market-gateway.md); an unknown code is shown as it is.
+_DIRECTIONS = frozenset({"DTU", "DTD", "GTU", "GTD"})
+
+
+@callback
+def direction_words(hass: HomeAssistant, code: str | None) -> str:
+    """``DTU`` reads "Demand turn up"; ``DTD/GTU`` reads "Demand turn down / Generation turn up"."""
+    if not code:
+        return say(hass, "words_not_given")
+    parts = [p.strip() for p in code.replace(",", "/").split("/") if p.strip()]
+    return " / ".join(
+        say(hass, f"market_direction_{p.lower()}") if p.upper() in _DIRECTIONS else p
+        for p in parts
+    )
+
+
 @callback
 def _or_not_given(hass: HomeAssistant, value: str | None) -> str:
     return value or say(hass, "words_not_given")
@@ -54,7 +70,7 @@ def opportunity_events(
     facts = {
         "opportunity": opportunity.id,
         "zone": _or_not_given(hass, opportunity.zone),
-        "direction": _or_not_given(hass, opportunity.direction),
+        "direction": direction_words(hass, opportunity.direction),
         "product": _or_not_given(
             hass,
             opportunity.product and market_gateway_product_name(opportunity.product),
