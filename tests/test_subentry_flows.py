@@ -212,34 +212,22 @@ async def test_reconfigure_mu_keeps_its_id(
     result = await open_reconfigure_form(hass, fpp_loaded, CONF_MU_ID, "MU-1")
 
     # The energy sensor is left out: it is removed.
-    result = await configure(
-        hass,
-        result,
-        {
-            CONF_PRODUCTS: ["saou_da"],
-            CONF_POWER_SENSOR: POWER,
-            CONF_GRANULARITY: "half_hourly",
-            CONF_IMPORT_POSITIVE: False,
-            CONF_CONTROLLED_ENTITIES: ["switch.boiler"],
-            CONF_CONTROL_ACTION: "turn_off",
-        },
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    await hass.async_block_till_done()
-    subentry = only_subentry(fpp_loaded)
-    assert subentry.unique_id == "MU-1"
-    assert subentry.title == "MU-1"
-    assert dict(subentry.data) == {
-        CONF_MU_ID: "MU-1",
+    changes = {
         CONF_PRODUCTS: ["saou_da"],
         CONF_POWER_SENSOR: POWER,
         CONF_GRANULARITY: "half_hourly",
         CONF_IMPORT_POSITIVE: False,
         CONF_CONTROLLED_ENTITIES: ["switch.boiler"],
         CONF_CONTROL_ACTION: "turn_off",
-        **CONTROL_DEFAULTS,
     }
+    result = await configure(hass, result, changes)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    subentry = only_subentry(fpp_loaded)
+    assert subentry.unique_id == "MU-1"
+    assert subentry.title == "MU-1"
+    assert dict(subentry.data) == {CONF_MU_ID: "MU-1", **changes, **CONTROL_DEFAULTS}
     assert fpp_loaded.state is ConfigEntryState.LOADED
 
 
