@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import socket
 from typing import Any
 
@@ -207,76 +208,6 @@ async def test_fpp_dispatch_url_has_a_placeholder_host_when_ha_has_no_url(
     )
 
 
-async def test_fpp_wrong_token_is_invalid_auth_then_recovers(
-    hass: HomeAssistant, fpp_sim: FppSimulator
-) -> None:
-    result = await start(hass, AccountKind.FPP)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], fpp_input(fpp_sim, api_token="wrong")
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "fpp"
-    assert result["errors"] == {"base": "invalid_auth"}
-    assert hass.config_entries.async_entries(DOMAIN) == []
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], fpp_input(fpp_sim)
-    )
-    assert result["step_id"] == "fpp_endpoint_private"
-
-
-async def test_fpp_server_error_is_cannot_connect(
-    hass: HomeAssistant, fpp_sim: FppSimulator
-) -> None:
-    fpp_sim.fail_next(status=500)
-    result = await start(hass, AccountKind.FPP)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], fpp_input(fpp_sim)
-    )
-    assert result["errors"] == {"base": "cannot_connect"}
-    assert hass.config_entries.async_entries(DOMAIN) == []
-
-
-async def test_fpp_closed_port_is_cannot_connect(
-    hass: HomeAssistant, socket_enabled: None
-) -> None:
-    result = await start(hass, AccountKind.FPP)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            CONF_ACCOUNT_ID: "acme",
-            CONF_API_TOKEN: "any",
-            CONF_BASE_URL: closed_port_url(),
-        },
-    )
-    assert result["errors"] == {"base": "cannot_connect"}
-
-
-async def test_fpp_blank_account_name_is_refused_without_a_call(
-    hass: HomeAssistant, fpp_sim: FppSimulator
-) -> None:
-    result = await start(hass, AccountKind.FPP)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], fpp_input(fpp_sim, account_id="   ")
-    )
-    assert result["errors"] == {CONF_ACCOUNT_ID: "required"}
-    assert fpp_sim.received == []
-
-
-async def test_fpp_duplicate_account_aborts(
-    hass: HomeAssistant, fpp_sim: FppSimulator, fpp_entry: MockConfigEntry
-) -> None:
-    fpp_entry.add_to_hass(hass)
-    result = await start(hass, AccountKind.FPP)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], fpp_input(fpp_sim, account_id="Another name")
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "account_already_configured"
-    assert result["description_placeholders"] == {"account": "FPP acme-flex"}
-    assert fpp_sim.received == []
-
-
 # --- Switchgrid account --------------------------------------------------------------
 
 
@@ -314,6 +245,33 @@ async def test_switchgrid_account_created_with_test_mode_header(
     await hass.async_block_till_done()
 
 
+# --- What both token-opened account kinds refuse ---------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenAccount:
+    """An FPP or Switchgrid account's first form, its simulator and an entry of it."""
+
+    kind: AccountKind
+    sim: FppSimulator | SwitchgridSimulator
+    entry: MockConfigEntry
+
+    def form(self, **overrides: Any) -> dict[str, Any]:
+        if isinstance(self.sim, FppSimulator):
+            return fpp_input(self.sim, **overrides)
+        return switchgrid_input(self.sim, **overrides)
+
+
+@pytest.fixture(params=[AccountKind.FPP, AccountKind.SWITCHGRID])
+def account(request: pytest.FixtureRequest) -> TokenAccount:
+    kind: AccountKind = request.param
+    return TokenAccount(
+        kind,
+        request.getfixturevalue(f"{kind}_sim"),
+        request.getfixturevalue(f"{kind}_entry"),
+    )
+
+
 @pytest.mark.parametrize(
     ("fault", "token", "error"),
     [
@@ -322,54 +280,61 @@ async def test_switchgrid_account_created_with_test_mode_header(
         ({"status": 429, "retry_after": "30"}, None, "cannot_connect"),
     ],
 )
-async def test_switchgrid_errors(
+async def test_token_check_errors_then_recovery(
     hass: HomeAssistant,
-    switchgrid_sim: SwitchgridSimulator,
+    account: TokenAccount,
     fault: dict[str, Any] | None,
     token: str | None,
     error: str,
 ) -> None:
     if fault:
-        switchgrid_sim.fail_next(**fault)
-    result = await start(hass, AccountKind.SWITCHGRID)
+        account.sim.fail_next(**fault)
+    result = await start(hass, account.kind)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        switchgrid_input(switchgrid_sim, api_token=token or switchgrid_sim.token),
+        result["flow_id"], account.form(api_token=token or account.sim.token)
     )
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == account.kind
     assert result["errors"] == {"base": error}
     assert hass.config_entries.async_entries(DOMAIN) == []
 
-
-async def test_switchgrid_closed_port_and_blank_name(
-    hass: HomeAssistant, switchgrid_sim: SwitchgridSimulator
-) -> None:
-    result = await start(hass, AccountKind.SWITCHGRID)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        switchgrid_input(switchgrid_sim, base_url=closed_port_url()),
+        result["flow_id"], account.form()
+    )
+    if account.kind == AccountKind.FPP:
+        assert result["step_id"] == "fpp_endpoint_private"
+    else:
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+async def test_closed_port_and_blank_name(
+    hass: HomeAssistant, account: TokenAccount
+) -> None:
+    result = await start(hass, account.kind)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account.form(base_url=closed_port_url())
     )
     assert result["errors"] == {"base": "cannot_connect"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], switchgrid_input(switchgrid_sim, account_id=" ")
+        result["flow_id"], account.form(account_id="   ")
     )
     assert result["errors"] == {CONF_ACCOUNT_ID: "required"}
-    assert switchgrid_sim.received == []
+    assert account.sim.received == []
 
 
-async def test_switchgrid_duplicate_account_aborts(
-    hass: HomeAssistant,
-    switchgrid_sim: SwitchgridSimulator,
-    switchgrid_entry: MockConfigEntry,
+async def test_second_entry_of_one_account_aborts(
+    hass: HomeAssistant, account: TokenAccount
 ) -> None:
-    switchgrid_entry.add_to_hass(hass)
-    result = await start(hass, AccountKind.SWITCHGRID)
+    account.entry.add_to_hass(hass)
+    result = await start(hass, account.kind)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], switchgrid_input(switchgrid_sim, account_id="bureau")
+        result["flow_id"], account.form(account_id="Another name")
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "account_already_configured"
-    assert result["description_placeholders"] == {"account": "Switchgrid maison (test)"}
+    assert result["description_placeholders"] == {"account": account.entry.title}
+    assert account.sim.received == []
 
 
 async def test_same_name_may_exist_once_per_kind(

@@ -181,6 +181,25 @@ async def test_duplicate_mu_aborts(
     assert len(fpp_loaded.subentries) == 1
 
 
+async def open_reconfigure_form(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    id_key: str,
+    sub_id: str,
+    *,
+    placeholder: str | None = None,
+) -> FlowResult:
+    """Open the only sub-entry's reconfigure form: it names the sub-entry, its id stays."""
+    result = await entry.start_subentry_reconfigure_flow(
+        hass, only_subentry(entry).subentry_id
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"][placeholder or id_key] == sub_id
+    assert id_key not in result["data_schema"].schema
+    return result
+
+
 async def test_reconfigure_mu_keeps_its_id(
     hass: HomeAssistant, fpp_loaded: MockConfigEntry
 ) -> None:
@@ -190,45 +209,25 @@ async def test_reconfigure_mu_keeps_its_id(
         result,
         {CONF_MU_ID: "MU-1", CONF_POWER_SENSOR: POWER, CONF_ENERGY_SENSOR: ENERGY},
     )
-    subentry = only_subentry(fpp_loaded)
-
-    result = await fpp_loaded.start_subentry_reconfigure_flow(
-        hass, subentry.subentry_id
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"]["mu_id"] == "MU-1"
-    assert CONF_MU_ID not in result["data_schema"].schema
+    result = await open_reconfigure_form(hass, fpp_loaded, CONF_MU_ID, "MU-1")
 
     # The energy sensor is left out: it is removed.
-    result = await configure(
-        hass,
-        result,
-        {
-            CONF_PRODUCTS: ["saou_da"],
-            CONF_POWER_SENSOR: POWER,
-            CONF_GRANULARITY: "half_hourly",
-            CONF_IMPORT_POSITIVE: False,
-            CONF_CONTROLLED_ENTITIES: ["switch.boiler"],
-            CONF_CONTROL_ACTION: "turn_off",
-        },
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    await hass.async_block_till_done()
-    subentry = only_subentry(fpp_loaded)
-    assert subentry.unique_id == "MU-1"
-    assert subentry.title == "MU-1"
-    assert dict(subentry.data) == {
-        CONF_MU_ID: "MU-1",
+    changes = {
         CONF_PRODUCTS: ["saou_da"],
         CONF_POWER_SENSOR: POWER,
         CONF_GRANULARITY: "half_hourly",
         CONF_IMPORT_POSITIVE: False,
         CONF_CONTROLLED_ENTITIES: ["switch.boiler"],
         CONF_CONTROL_ACTION: "turn_off",
-        **CONTROL_DEFAULTS,
     }
+    result = await configure(hass, result, changes)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    subentry = only_subentry(fpp_loaded)
+    assert subentry.unique_id == "MU-1"
+    assert subentry.title == "MU-1"
+    assert dict(subentry.data) == {CONF_MU_ID: "MU-1", **changes, **CONTROL_DEFAULTS}
     assert fpp_loaded.state is ConfigEntryState.LOADED
 
 
@@ -254,35 +253,34 @@ async def open_point_form(
     return result
 
 
-async def test_add_gas_point_keeps_leading_zeros(
-    hass: HomeAssistant, switchgrid_loaded: MockConfigEntry
+@pytest.mark.parametrize(
+    ("energy_type", "key", "title"),
+    [
+        ("gas", CONF_PCE, "GRDF PCE 01427641080000"),
+        ("electricity", CONF_PRM, "Enedis PRM 01427641080000"),
+    ],
+)
+async def test_add_point_keeps_leading_zeros(
+    hass: HomeAssistant,
+    switchgrid_loaded: MockConfigEntry,
+    energy_type: str,
+    key: str,
+    title: str,
 ) -> None:
-    result = await open_point_form(hass, switchgrid_loaded, "gas")
-    result = await configure(hass, result, {CONF_PCE: " 01427641080000", **ADDRESS})
+    result = await open_point_form(hass, switchgrid_loaded, energy_type)
+    result = await configure(hass, result, {key: " 01427641080000 ", **ADDRESS})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "GRDF PCE 01427641080000"
+    assert result["title"] == title
     subentry = only_subentry(switchgrid_loaded)
     assert subentry.unique_id == "01427641080000"
     assert dict(subentry.data) == {
-        CONF_ENERGY_TYPE: "gas",
-        CONF_PCE: "01427641080000",
+        CONF_ENERGY_TYPE: energy_type,
+        key: "01427641080000",
         CONF_HOLDER_NAME: "Jean Dupont",
         CONF_STREET: "17 avenue Charles de Gaulle",
         CONF_POSTCODE: "75007",
         CONF_CITY: "Paris",
     }
-
-
-async def test_add_electricity_point(
-    hass: HomeAssistant, switchgrid_loaded: MockConfigEntry
-) -> None:
-    result = await open_point_form(hass, switchgrid_loaded, "electricity")
-    result = await configure(hass, result, {CONF_PRM: "00046372994792", **ADDRESS})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Enedis PRM 00046372994792"
-    subentry = only_subentry(switchgrid_loaded)
-    assert subentry.data[CONF_ENERGY_TYPE] == "electricity"
-    assert subentry.data[CONF_PRM] == "00046372994792"
 
 
 @pytest.mark.parametrize(
@@ -357,15 +355,9 @@ async def test_reconfigure_point_changes_holder_and_address_only(
 ) -> None:
     result = await open_point_form(hass, switchgrid_loaded, "gas")
     await configure(hass, result, {CONF_PCE: "01427641080000", **ADDRESS})
-    subentry = only_subentry(switchgrid_loaded)
-
-    result = await switchgrid_loaded.start_subentry_reconfigure_flow(
-        hass, subentry.subentry_id
+    result = await open_reconfigure_form(
+        hass, switchgrid_loaded, CONF_PCE, "01427641080000", placeholder="point"
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"]["point"] == "01427641080000"
-    assert CONF_PCE not in result["data_schema"].schema
 
     moved = {
         CONF_HOLDER_NAME: "Marie Dupont",

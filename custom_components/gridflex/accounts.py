@@ -12,15 +12,31 @@ data, so the account is the portal itself (kind + base URL), one entry per porta
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 import hashlib
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
 
-from .const import CONF_ACCOUNT_KIND, CONF_API_TOKEN, CONF_BASE_URL, DOMAIN, AccountKind
+from .const import (
+    CONF_ACCOUNT_ID,
+    CONF_ACCOUNT_KIND,
+    CONF_API_TOKEN,
+    CONF_BASE_URL,
+    DOMAIN,
+    AccountKind,
+)
 
+# The account forms' token and address fields.
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 # Long enough to never collide between two tokens, short enough to read in the registry.
 _DIGEST_CHARS = 32
 
@@ -92,6 +108,48 @@ def entry_holding(
 
 class AccountClaimingFlow(ConfigFlow):
     """Config flow steps shared by every account kind: one entry per account."""
+
+    async def _async_check_token(
+        self, kind: AccountKind, data: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Make one real call with the token; return form errors (empty when it works)."""
+        raise NotImplementedError  # GridFlex's config flow checks every kind's token
+
+    async def _async_account_step(
+        self,
+        kind: AccountKind,
+        user_input: dict[str, Any] | None,
+        schema: vol.Schema,
+        create: Callable[[dict[str, Any]], Awaitable[ConfigFlowResult]],
+    ) -> ConfigFlowResult:
+        """
+        Ask for an account a token opens (step ``kind``): its name, token and settings.
+
+        Once the name is given, the account not yet set up and the token works, ``create`` is
+        handed the settings with the kind and the trimmed name.
+        """
+        errors: dict[str, str] = {}
+        if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
+            errors[CONF_ACCOUNT_ID] = "required"
+        elif user_input is not None:
+            if aborted := await self._async_claim_account(
+                account_unique_id(kind, user_input[CONF_API_TOKEN])
+            ):
+                return aborted
+            errors = await self._async_check_token(kind, user_input)
+            if not errors:
+                return await create(
+                    {
+                        **user_input,
+                        CONF_ACCOUNT_KIND: kind,
+                        CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
+                    }
+                )
+        return self.async_show_form(
+            step_id=str(kind),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
 
     async def _async_claim_account(self, unique_id: str) -> ConfigFlowResult | None:
         """Take the account's unique id; return an abort when the account is already set up."""

@@ -14,15 +14,10 @@ from homeassistant.config_entries import (
     ConfigSubentryFlow,
 )
 from homeassistant.core import callback
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.helpers.selector import BooleanSelector, TextSelector
 import voluptuous as vol
 
-from .accounts import account_unique_id
+from .accounts import PASSWORD, URL
 from .api.errors import AuthError, GridFlexApiError
 from .api.fpp import DEFAULT_FPP_BASE_URL, FppClient
 from .api.market_gateway import MarketGatewayClient
@@ -62,10 +57,6 @@ from .subentry_flows import (
     NotAnFppAccountFlow,
     NotASwitchgridAccountFlow,
 )
-
-PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-
 
 CONF_REGENERATE_DISPATCH_KEY = "regenerate_dispatch_key"
 
@@ -161,7 +152,6 @@ class GridFlexConfigFlow(
     async def _async_check_token(
         self, kind: AccountKind, data: Mapping[str, Any]
     ) -> dict[str, str]:
-        """Make one real call with the token; return form errors (empty when it works)."""
         if kind == AccountKind.CDP:
             return await async_check_cdp_account(self.hass, data)
         client: FppClient | SwitchgridClient | MarketGatewayClient
@@ -194,30 +184,18 @@ class GridFlexConfigFlow(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the FPP account and its API token, and check them."""
-        errors: dict[str, str] = {}
-        if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
-            errors[CONF_ACCOUNT_ID] = "required"
-        elif user_input is not None:
-            if aborted := await self._async_claim_account(
-                account_unique_id(AccountKind.FPP, user_input[CONF_API_TOKEN])
-            ):
-                return aborted
-            errors = await self._async_check_token(AccountKind.FPP, user_input)
-            if not errors:
-                self._pending = {
-                    CONF_ACCOUNT_KIND: AccountKind.FPP,
-                    **user_input,
-                    CONF_ACCOUNT_ID: user_input[CONF_ACCOUNT_ID].strip(),
-                    **_new_dispatch_credentials(),
-                }
-                # As Home Assistant's own webhook integrations do: a Cloud user gets a public
-                # address at once (deleted again when the account is removed).
-                cloudhook = await async_create_cloudhook(
-                    self.hass, self._pending[CONF_WEBHOOK_ID]
-                )
-                if cloudhook is not None:
-                    self._pending[CONF_CLOUDHOOK_URL] = cloudhook
-                return await self.async_step_fpp_endpoint()
+
+        async def create(data: dict[str, Any]) -> ConfigFlowResult:
+            self._pending = {**data, **_new_dispatch_credentials()}
+            # As Home Assistant's own webhook integrations do: a Cloud user gets a public
+            # address at once (deleted again when the account is removed).
+            cloudhook = await async_create_cloudhook(
+                self.hass, self._pending[CONF_WEBHOOK_ID]
+            )
+            if cloudhook is not None:
+                self._pending[CONF_CLOUDHOOK_URL] = cloudhook
+            return await self.async_step_fpp_endpoint()
+
         schema = vol.Schema(
             {
                 vol.Required(CONF_ACCOUNT_ID): TextSelector(),
@@ -225,10 +203,8 @@ class GridFlexConfigFlow(
                 vol.Required(CONF_BASE_URL, default=DEFAULT_FPP_BASE_URL): URL,
             }
         )
-        return self.async_show_form(
-            step_id="fpp",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
+        return await self._async_account_step(
+            AccountKind.FPP, user_input, schema, create
         )
 
     async def async_step_fpp_endpoint(
@@ -262,27 +238,14 @@ class GridFlexConfigFlow(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the Switchgrid account, its API token and test mode, and check them."""
-        errors: dict[str, str] = {}
-        if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
-            errors[CONF_ACCOUNT_ID] = "required"
-        elif user_input is not None:
-            test_mode = user_input.get(CONF_TEST_MODE, False)
-            if aborted := await self._async_claim_account(
-                account_unique_id(AccountKind.SWITCHGRID, user_input[CONF_API_TOKEN])
-            ):
-                return aborted
-            errors = await self._async_check_token(AccountKind.SWITCHGRID, user_input)
-            if not errors:
-                account = user_input[CONF_ACCOUNT_ID].strip()
-                return self.async_create_entry(
-                    title=_switchgrid_title(account, test_mode),
-                    data={
-                        CONF_ACCOUNT_KIND: AccountKind.SWITCHGRID,
-                        **user_input,
-                        CONF_ACCOUNT_ID: account,
-                        CONF_TEST_MODE: test_mode,
-                    },
-                )
+
+        async def create(data: dict[str, Any]) -> ConfigFlowResult:
+            test_mode = data.get(CONF_TEST_MODE, False)
+            return self.async_create_entry(
+                title=_switchgrid_title(data[CONF_ACCOUNT_ID], test_mode),
+                data={**data, CONF_TEST_MODE: test_mode},
+            )
+
         schema = vol.Schema(
             {
                 vol.Required(CONF_ACCOUNT_ID): TextSelector(),
@@ -292,10 +255,8 @@ class GridFlexConfigFlow(
                 vol.Required(CONF_EVENTS_URL, default=DEFAULT_EVENTS_URL): URL,
             }
         )
-        return self.async_show_form(
-            step_id="switchgrid",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
+        return await self._async_account_step(
+            AccountKind.SWITCHGRID, user_input, schema, create
         )
 
     # --- Reauth and reconfigure (both kinds) ----------------------------------------------

@@ -72,6 +72,18 @@ CONTROLLABLE_DOMAINS = [
 ]
 
 
+def _minutes(low: int, high: int, *, step: int) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=low,
+            max=high,
+            step=step,
+            unit_of_measurement=UnitOfTime.MINUTES,
+            mode=NumberSelectorMode.BOX,
+        )
+    )
+
+
 def _meterable_unit_schema(with_id: bool) -> vol.Schema:
     fields: dict[vol.Marker, Any] = {}
     if with_id:
@@ -118,26 +130,10 @@ def _meterable_unit_schema(with_id: bool) -> vol.Schema:
             ),
             vol.Required(
                 CONF_MAX_DISPATCH_MINUTES, default=DEFAULT_MAX_DISPATCH_MINUTES
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=15,
-                    max=1440,
-                    step=15,
-                    unit_of_measurement=UnitOfTime.MINUTES,
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
+            ): _minutes(15, 1440, step=15),
             vol.Required(
                 CONF_MIN_SWITCH_MINUTES, default=DEFAULT_MIN_SWITCH_MINUTES
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=0,
-                    max=60,
-                    step=1,
-                    unit_of_measurement=UnitOfTime.MINUTES,
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
+            ): _minutes(0, 60, step=1),
             vol.Required(
                 CONF_CONTROL_LISTED_PRODUCTS_ONLY, default=False
             ): BooleanSelector(),

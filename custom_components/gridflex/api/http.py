@@ -8,7 +8,7 @@ import datetime as dt
 from email.utils import parsedate_to_datetime
 import json
 import math
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import aiohttp
 
@@ -91,32 +91,38 @@ class RawReply:
     retry_after: float | None
 
 
+class RequestOptions(TypedDict, total=False):
+    """What a request carries besides its method and URL."""
+
+    headers: Required[Mapping[str, str]]
+    params: Mapping[str, str] | None
+    json_body: Any
+    encoded_body: (
+        bytes | None
+    )  # a JSON body already encoded (large bodies built without dicts)
+    request_timeout: float
+
+
 async def send_request(
     session: aiohttp.ClientSession,
     method: str,
     url: str,
-    *,
-    headers: Mapping[str, str],
-    params: Mapping[str, str] | None = None,
-    json_body: Any = None,
-    encoded_body: bytes | None = None,
-    request_timeout: float = DEFAULT_TIMEOUT,
+    **options: Unpack[RequestOptions],
 ) -> RawReply:
-    """
-    Send one request and return its status and text; only transport faults raise.
-
-    ``encoded_body`` is a JSON body already encoded (large bodies built without dicts).
-    """
-    all_headers = dict(headers)
+    """Send one request and return its status and text; only transport faults raise."""
+    all_headers = dict(options["headers"])
+    encoded_body = options.get("encoded_body")
     if encoded_body is not None:
         all_headers["Content-Type"] = "application/json"
+    params = options.get("params")
+    request_timeout = options.get("request_timeout", DEFAULT_TIMEOUT)
     try:
         async with session.request(
             method,
             url,
             headers=all_headers,
             params=dict(params) if params else None,
-            json=json_body,
+            json=options.get("json_body"),
             data=encoded_body,
             timeout=aiohttp.ClientTimeout(total=request_timeout),
         ) as resp:
@@ -139,24 +145,10 @@ async def request_json(
     session: aiohttp.ClientSession,
     method: str,
     url: str,
-    *,
-    headers: Mapping[str, str],
-    params: Mapping[str, str] | None = None,
-    json_body: Any = None,
-    encoded_body: bytes | None = None,
-    request_timeout: float = DEFAULT_TIMEOUT,
+    **options: Unpack[RequestOptions],
 ) -> Any:
     """Send one request and return its decoded JSON body, or raise a typed error."""
-    reply = await send_request(
-        session,
-        method,
-        url,
-        headers=headers,
-        params=params,
-        json_body=json_body,
-        encoded_body=encoded_body,
-        request_timeout=request_timeout,
-    )
+    reply = await send_request(session, method, url, **options)
     status, text, retry_after = reply.status, reply.text, reply.retry_after
     if status in (401, 403):
         raise AuthError(f"{method} {url}: HTTP {status}", status)

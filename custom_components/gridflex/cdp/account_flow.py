@@ -7,14 +7,9 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 import voluptuous as vol
 
-from ..accounts import AccountClaimingFlow, portal_unique_id
+from ..accounts import PASSWORD, URL, AccountClaimingFlow, portal_unique_id
 from ..api.cdp import DEFAULT_CDP_BASE_URL, TRADES_DATASET, AccessRefusedError
 from ..api.errors import GridFlexApiError
 from ..clients import cdp_client
@@ -30,15 +25,13 @@ from .const import TOKEN_HELP_URL
 CDP_TITLE = "Connected Data Portal"
 # The user is waiting in the form: one short retry, not the polling backoff.
 FORM_RETRY_DELAYS = (2.0,)
-_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
 def _schema() -> vol.Schema:
     return vol.Schema(
         {
-            vol.Optional(CONF_API_TOKEN): _PASSWORD,
-            vol.Required(CONF_BASE_URL, default=DEFAULT_CDP_BASE_URL): _URL,
+            vol.Optional(CONF_API_TOKEN): PASSWORD,
+            vol.Required(CONF_BASE_URL, default=DEFAULT_CDP_BASE_URL): URL,
         }
     )
 

@@ -13,18 +13,15 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from ..api.errors import (
-    AuthError,
     ContractError,
     GridFlexApiError,
     NotAvailableError,
-    RateLimitedError,
     RejectedError,
 )
 from ..api.switchgrid import SwitchgridClient
@@ -36,6 +33,7 @@ from ..const import (
     SUBENTRY_DELIVERY_POINT,
     EnergyType,
 )
+from ..exceptions import api_error
 from ..privacy import masked_meter_number
 from .consent import async_follow_consent, delivery_point
 from .fetch import async_refresh_point, data_error_kind
@@ -210,23 +208,8 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
                     message = getattr(err, "detail", None) or str(err)
                     state.last_error = message
                     raise_data_issue(self.hass, data_error_kind(state), sub, message)
-        except AuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="switchgrid_auth_failed"
-            ) from err
-        except RateLimitedError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="switchgrid_rate_limited",
-                retry_after=self._retry_in(err.retry_after),
-            ) from err
         except GridFlexApiError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="switchgrid_unreachable",
-                translation_placeholders={"error": str(err)},
-                retry_after=self._retry_in(None),
-            ) from err
+            raise api_error(err, "switchgrid", retry_in=self._retry_in) from err
         finally:
             self._save()
         LOGGER.debug(

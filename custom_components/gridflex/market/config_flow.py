@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
@@ -11,16 +10,13 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 import voluptuous as vol
 
-from ..accounts import AccountClaimingFlow, account_unique_id
+from ..accounts import PASSWORD, URL, AccountClaimingFlow
 from ..api.market_gateway import DEFAULT_MG_BASE_URL
 from ..const import (
     CONF_ACCOUNT_ID,
-    CONF_ACCOUNT_KIND,
     CONF_API_TOKEN,
     CONF_BASE_URL,
     CONF_TEST_MODE,
@@ -29,8 +25,6 @@ from ..const import (
     AccountKind,
 )
 
-PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 ZONES = SelectSelector(
     SelectSelectorConfig(options=[], multiple=True, custom_value=True)
 )
@@ -59,45 +53,22 @@ def _clean(user_input: dict[str, Any]) -> dict[str, Any]:
 class MarketGatewayFlowMixin(AccountClaimingFlow):
     """The ``market_gateway`` and ``market_gateway_reconfigure`` steps."""
 
-    async def _async_check_token(
-        self, kind: AccountKind, data: Mapping[str, Any]
-    ) -> dict[str, str]:
-        raise NotImplementedError  # GridFlex's config flow checks every kind's token
-
     async def async_step_market_gateway(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the Market Gateway account, its token and where to reach it; check them."""
-        errors: dict[str, str] = {}
-        if user_input is not None and not user_input[CONF_ACCOUNT_ID].strip():
-            errors[CONF_ACCOUNT_ID] = "required"
-        elif user_input is not None:
-            account = user_input[CONF_ACCOUNT_ID].strip()
-            if aborted := await self._async_claim_account(
-                account_unique_id(
-                    AccountKind.MARKET_GATEWAY, user_input[CONF_API_TOKEN]
-                )
-            ):
-                return aborted
-            errors = await self._async_check_token(
-                AccountKind.MARKET_GATEWAY, user_input
+
+        async def create(data: dict[str, Any]) -> ConfigFlowResult:
+            return self.async_create_entry(
+                title=market_gateway_title(data[CONF_ACCOUNT_ID], data[CONF_TEST_MODE]),
+                data=_clean(data),
             )
-            if not errors:
-                return self.async_create_entry(
-                    title=market_gateway_title(account, user_input[CONF_TEST_MODE]),
-                    data={
-                        **_clean(user_input),
-                        CONF_ACCOUNT_KIND: AccountKind.MARKET_GATEWAY,
-                        CONF_ACCOUNT_ID: account,
-                    },
-                )
+
         schema = vol.Schema(
             {vol.Required(CONF_ACCOUNT_ID): TextSelector(), **_settings_fields()}
         )
-        return self.async_show_form(
-            step_id="market_gateway",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
+        return await self._async_account_step(
+            AccountKind.MARKET_GATEWAY, user_input, schema, create
         )
 
     async def async_step_market_gateway_reconfigure(

@@ -13,16 +13,10 @@ import datetime as dt
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from ..api.errors import (
-    AuthError,
-    GridFlexApiError,
-    NotAvailableError,
-    RateLimitedError,
-)
+from ..api.errors import GridFlexApiError, NotAvailableError
 from ..api.market_gateway import (
     BaselinePoint,
     Horizon,
@@ -33,6 +27,7 @@ from ..api.market_gateway import (
     TradeOpportunity,
 )
 from ..const import CONF_ZONES, DOMAIN, LOGGER
+from ..exceptions import api_error
 
 UPDATE_INTERVAL = dt.timedelta(minutes=30)
 BASELINES_EVERY = dt.timedelta(days=1)
@@ -90,22 +85,8 @@ class MarketGatewayCoordinator(DataUpdateCoordinator[MarketData]):
     async def _async_update_data(self) -> MarketData:
         try:
             return await self._async_read()
-        except AuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="market_gateway_auth_failed"
-            ) from err
-        except RateLimitedError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="market_gateway_rate_limited",
-                retry_after=err.retry_after,
-            ) from err
         except GridFlexApiError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="market_gateway_unreachable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise api_error(err, "market_gateway") from err
 
     async def _async_read(self) -> MarketData:
         previous = self.data or MarketData()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
@@ -25,6 +25,7 @@ from ..const import ATTR_CONFIG_ENTRY_ID, CONF_MU_ID, DOMAIN
 from ..devices import subentry_of_device
 from ..dispatch.notify import instruction_summary
 from ..dispatch.state import end_control_now
+from ..exceptions import action_failed, invalid_input
 from .emergency import async_save_emergency_stops
 from .settlement_flow import SettlementFlow, settlement_flow
 from .trading_flow import TradingFlow, trading_flow
@@ -61,22 +62,6 @@ STOP_SCHEMA = vol.Schema(
 )
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
-
-
-def _failed(key: str, **placeholders: str) -> HomeAssistantError:
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
-
-
 # --- respond to a trade opportunity -------------------------------------------------------
 
 
@@ -91,8 +76,8 @@ def _market_gateway_account(hass: HomeAssistant, call: ServiceCall) -> TradingFl
     if len(found) == 1:
         return found[0]
     if not found:
-        raise _invalid("no_market_gateway_account")
-    raise _invalid("market_gateway_account_required")
+        raise invalid_input("no_market_gateway_account")
+    raise invalid_input("market_gateway_account_required")
 
 
 def _check_values(
@@ -100,27 +85,36 @@ def _check_values(
 ) -> tuple[float | None, float | None]:
     capacity = call.data[ATTR_CAPACITY]
     if capacity <= 0:
-        raise _invalid("capacity_not_positive", capacity=f"{capacity:g}")
+        raise invalid_input("capacity_not_positive", capacity=f"{capacity:g}")
     prices = []
     for key in (ATTR_UTILISATION_PRICE, ATTR_AVAILABILITY_PRICE):
         price = call.data.get(key)
         if price is not None and price < 0:
-            raise _invalid("price_negative", price=f"{price:g}")
+            raise invalid_input("price_negative", price=f"{price:g}")
         prices.append(price)
     utilisation, availability = prices
     ceiling = opportunity.utilisation_ceiling_price
     if utilisation is not None and ceiling is not None and utilisation > ceiling:
-        raise _invalid(
+        raise invalid_input(
             "price_above_ceiling", price=f"{utilisation:g}", ceiling=f"{ceiling:g}"
         )
     return utilisation, availability
 
 
-def _request_failed(flow: TradingFlow, err: GridFlexApiError) -> HomeAssistantError:
-    """Say the request failed; a refused token also asks for a new one."""
+def _request_failed(
+    flow: TradingFlow, err: GridFlexApiError, opportunity_id: str
+) -> HomeAssistantError:
+    """Say why Market Gateway refused the request; a refused token also asks for a new one."""
+    if isinstance(err, ConflictError):
+        return invalid_input("trade_response_conflict", detail=err.detail or "")
+    if isinstance(err, InvalidFieldsError):
+        detail = "; ".join(f"{f}: {m}" for f, m in err.fields) or err.detail or ""
+        return invalid_input("trade_response_invalid", detail=detail)
+    if isinstance(err, NotAvailableError):
+        return invalid_input("unknown_opportunity", opportunity_id=opportunity_id)
     if isinstance(err, AuthError):
         flow.entry.async_start_reauth(flow.coordinator.hass)
-    return _failed("market_gateway_request_failed", error=str(err))
+    return action_failed("market_gateway_request_failed", error=str(err))
 
 
 async def async_respond_to_trade_opportunity(call: ServiceCall) -> ServiceResponse:
@@ -131,20 +125,18 @@ async def async_respond_to_trade_opportunity(call: ServiceCall) -> ServiceRespon
     mu_id = call.data[ATTR_MU_ID].strip()
     known_units = flow.coordinator.data.meterable_units
     if mu_id not in known_units:
-        raise _invalid("unknown_market_mu", mu_id=mu_id)
+        raise invalid_input("unknown_market_mu", mu_id=mu_id)
     try:
         opportunity = await client.async_get_trade_opportunity(opportunity_id)
-    except NotAvailableError as err:
-        raise _invalid("unknown_opportunity", opportunity_id=opportunity_id) from err
     except GridFlexApiError as err:
-        raise _request_failed(flow, err) from err
+        raise _request_failed(flow, err, opportunity_id) from err
     if not opportunity.is_open(dt_util.utcnow()):
-        raise _invalid("opportunity_closed", opportunity_id=opportunity_id)
+        raise invalid_input("opportunity_closed", opportunity_id=opportunity_id)
     utilisation, availability = _check_values(call, opportunity)
     window_ids = [w.id for w in opportunity.windows] or [None]
     if (chosen := call.data.get(ATTR_WINDOW_ID)) is not None:
         if chosen not in window_ids:
-            raise _invalid("unknown_window", window_id=chosen)
+            raise invalid_input("unknown_window", window_id=chosen)
         window_ids = [chosen]
     windows = [
         TradeResponseWindow(w, call.data[ATTR_CAPACITY], availability, utilisation)
@@ -154,15 +146,8 @@ async def async_respond_to_trade_opportunity(call: ServiceCall) -> ServiceRespon
         response = await client.async_create_trade_response(
             opportunity_id, mu_id, windows
         )
-    except ConflictError as err:
-        raise _invalid("trade_response_conflict", detail=err.detail or "") from err
-    except InvalidFieldsError as err:
-        detail = "; ".join(f"{f}: {m}" for f, m in err.fields) or err.detail or ""
-        raise _invalid("trade_response_invalid", detail=detail) from err
-    except NotAvailableError as err:
-        raise _invalid("unknown_opportunity", opportunity_id=opportunity_id) from err
     except GridFlexApiError as err:
-        raise _request_failed(flow, err) from err
+        raise _request_failed(flow, err, opportunity_id) from err
     await flow.coordinator.async_request_refresh()
     return {
         "trade_response_id": response.id,
@@ -189,13 +174,13 @@ def _fpp_unit(hass: HomeAssistant, call: ServiceCall) -> tuple[SettlementFlow, s
         for flow, mu_id, subentry_id in units:
             if subentry_of_device(hass, flow.entry, device_id) == subentry_id:
                 return flow, mu_id
-        raise _invalid("emergency_stop_unknown_device", device_id=device_id)
+        raise invalid_input("emergency_stop_unknown_device", device_id=device_id)
     if mu_id := call.data.get(ATTR_MU_ID, "").strip():
         matches = [(flow, mu) for flow, mu, _ in units if mu == mu_id]
         if len(matches) == 1:
             return matches[0]
-        raise _invalid("emergency_stop_unknown_mu", mu_id=mu_id)
-    raise _invalid("emergency_stop_target_required")
+        raise invalid_input("emergency_stop_unknown_mu", mu_id=mu_id)
+    raise invalid_input("emergency_stop_target_required")
 
 
 async def async_emergency_stop(call: ServiceCall) -> ServiceResponse:
@@ -203,7 +188,7 @@ async def async_emergency_stop(call: ServiceCall) -> ServiceResponse:
     hass = call.hass
     reason = call.data[ATTR_REASON].strip()
     if not reason or len(reason) > MAX_REASON_LENGTH:
-        raise _invalid("emergency_stop_reason", limit=str(MAX_REASON_LENGTH))
+        raise invalid_input("emergency_stop_reason", limit=str(MAX_REASON_LENGTH))
     flow, mu_id = _fpp_unit(hass, call)
     dispatch = flow.dispatch
     now = dt_util.utcnow()
@@ -232,7 +217,9 @@ async def async_emergency_stop(call: ServiceCall) -> ServiceResponse:
     try:
         await flow.client.async_emergency_stop(mu_id, now, reason)
     except GridFlexApiError as err:
-        raise _failed("emergency_stop_not_sent", mu_id=mu_id, error=str(err)) from err
+        raise action_failed(
+            "emergency_stop_not_sent", mu_id=mu_id, error=str(err)
+        ) from err
     return {
         "mu_id": mu_id,
         "sent_at": now.isoformat(),

@@ -6,13 +6,13 @@ import datetime as dt
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from ..const import DOMAIN
 from ..devices import subentry_of_device
+from ..exceptions import invalid_input as _invalid
 from . import ReadingsRuntime
 from .manager import MeterableUnitReadings
 from .samples import oldest_recorded, recorder_keep_days
@@ -31,14 +31,6 @@ RESUBMIT_SCHEMA = vol.Schema(
         vol.Required(ATTR_END): cv.datetime,
     }
 )
-
-
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
 
 
 def _loaded_units(hass: HomeAssistant) -> list[MeterableUnitReadings]:

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from ..errors import ContractError
+from ..fields import extra, number, text
 
 UTILISATION_EVENTS_PATH = "utilisation-events"
 INVOICES_PATH = "invoices"
@@ -33,6 +34,7 @@ _EVENT_FIELDS = {
     "performance_pct",
     "payment_gbp",
 }
+_INVOICE_FIELDS = {"id", "month", "status", "amount_gbp", "issued_at"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,38 +95,22 @@ def emergency_stop_body(mu_id: str, when: dt.datetime, reason: str) -> dict[str,
     return {"meterable_unit_id": mu_id, "timestamp": utc_text(when), "reason": reason}
 
 
-def _items(body: Any) -> list[Mapping[str, Any]]:
+def _identified(body: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """Return the listed objects with their ids; one without an id is skipped."""
     if isinstance(body, Mapping) and isinstance(body.get("items"), list):
         body = body["items"]
     if not isinstance(body, list):
         raise ContractError("FPP listing: neither a list nor {items: [...]}")
-    return [item for item in body if isinstance(item, Mapping)]
-
-
-def _number(data: Mapping[str, Any], key: str) -> float | None:
-    value = data.get(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _text(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value.strip() or None if isinstance(value, str) else None
+    return [
+        (item_id, item)
+        for item in body
+        if isinstance(item, Mapping) and (item_id := text(item, "id")) is not None
+    ]
 
 
 def _instant(data: Mapping[str, Any], key: str) -> dt.datetime | None:
     """FPP's API is UTC: a zoneless time is read as UTC."""
-    value = _text(data, key)
+    value = text(data, key)
     if value is None:
         return None
     try:
@@ -139,21 +125,20 @@ def parse_events(body: Any, mu_id: str | None = None) -> list[EventPerformance]:
     events = [
         EventPerformance(
             id=event_id,
-            instruction_id=_text(item, "instruction_id"),
-            meterable_unit_id=_text(item, "meterable_unit_id") or mu_id,
-            product=_text(item, "product"),
+            instruction_id=text(item, "instruction_id"),
+            meterable_unit_id=text(item, "meterable_unit_id") or mu_id,
+            product=text(item, "product"),
             start=_instant(item, "start"),
             end=_instant(item, "end"),
-            baseline_kwh=_number(item, "baseline_kwh"),
-            metered_kwh=_number(item, "metered_kwh"),
-            delivered_kwh=_number(item, "delivered_kwh"),
-            requested_kwh=_number(item, "requested_kwh"),
-            performance_pct=_number(item, "performance_pct"),
-            payment_gbp=_number(item, "payment_gbp"),
-            extra={k: v for k, v in item.items() if k not in _EVENT_FIELDS},
+            baseline_kwh=number(item, "baseline_kwh"),
+            metered_kwh=number(item, "metered_kwh"),
+            delivered_kwh=number(item, "delivered_kwh"),
+            requested_kwh=number(item, "requested_kwh"),
+            performance_pct=number(item, "performance_pct"),
+            payment_gbp=number(item, "payment_gbp"),
+            extra=extra(item, _EVENT_FIELDS),
         )
-        for item in _items(body)
-        if (event_id := _text(item, "id")) is not None
+        for event_id, item in _identified(body)
     ]
     far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
     return sorted(events, key=lambda e: e.end or e.start or far_past)
@@ -164,17 +149,12 @@ def parse_invoices(body: Any) -> list[Invoice]:
     invoices = [
         Invoice(
             id=invoice_id,
-            month=_text(item, "month"),
-            status=_text(item, "status"),
-            amount_gbp=_number(item, "amount_gbp"),
+            month=text(item, "month"),
+            status=text(item, "status"),
+            amount_gbp=number(item, "amount_gbp"),
             issued_at=_instant(item, "issued_at"),
-            extra={
-                k: v
-                for k, v in item.items()
-                if k not in {"id", "month", "status", "amount_gbp", "issued_at"}
-            },
+            extra=extra(item, _INVOICE_FIELDS),
         )
-        for item in _items(body)
-        if (invoice_id := _text(item, "id")) is not None
+        for invoice_id, item in _identified(body)
     ]
     return sorted(invoices, key=lambda i: (i.month or "", i.id))

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ContractError
+from ..fields import extra, number, text, texts
 from ..uk_time import parse_clock, parse_date, parse_uk_datetime, uk_period
 from .models import (
     BaselinePoint,
@@ -110,42 +111,6 @@ def id_params(key: str, value: str) -> dict[str, str]:
     return {key: value}
 
 
-def _text(data: Mapping[str, Any], *keys: str) -> str | None:
-    for key in keys:
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-    return None
-
-
-def _number(data: Mapping[str, Any], key: str) -> float | None:
-    value = data.get(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value if isinstance(v, str | int))
-    return ()
-
-
-def _extra(data: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in known}
-
-
 def page_of(body: Any, page: int) -> Page[Mapping[str, Any]]:
     """
     Read a listing: ``{"items": [...], "page", "pageSize", "totalPages"}`` or a bare array.
@@ -188,20 +153,20 @@ def single_of(body: Any) -> Mapping[str, Any]:
 
 def parse_meterable_unit(data: Mapping[str, Any]) -> MeterableUnit | None:
     """Return a Meterable Unit, or None when it has no id."""
-    mu_id = _text(data, "meterableUnitId", "id")
+    mu_id = text(data, "meterableUnitId", "id")
     if mu_id is None:
         return None
     return MeterableUnit(
         id=mu_id,
-        name=_text(data, "name", "meterableUnitName") or mu_id,
-        status=_text(data, "status"),
-        zone=_text(data, "cmzCode"),
-        products=_texts(data.get("products")),
-        granularity=_text(data, "meteringGranularity"),
-        asset_ids=_texts(data.get("assetIds")),
-        max_import_kw=_number(data, "maxImportKw"),
-        max_export_kw=_number(data, "maxExportKw"),
-        extra=_extra(data, _MU_FIELDS),
+        name=text(data, "name", "meterableUnitName") or mu_id,
+        status=text(data, "status"),
+        zone=text(data, "cmzCode"),
+        products=texts(data.get("products")),
+        granularity=text(data, "meteringGranularity"),
+        asset_ids=texts(data.get("assetIds")),
+        max_import_kw=number(data, "maxImportKw"),
+        max_export_kw=number(data, "maxExportKw"),
+        extra=extra(data, _MU_FIELDS),
     )
 
 
@@ -215,10 +180,10 @@ def parse_baseline(data: Mapping[str, Any], mu_id: str) -> BaselinePoint | None:
     else:
         return None
     clock = parse_clock(data.get("localTime"))
-    power = _number(data, "powerKw")
+    power = number(data, "powerKw")
     if clock is None or power is None:
         return None
-    return BaselinePoint(_text(data, "meterableUnitId") or mu_id, weekday, clock, power)
+    return BaselinePoint(text(data, "meterableUnitId") or mu_id, weekday, clock, power)
 
 
 def _windows(value: Any) -> tuple[TradeWindow, ...]:
@@ -240,64 +205,64 @@ def _windows(value: Any) -> tuple[TradeWindow, ...]:
             start_utc, end_utc = uk_period(day, start, end)
             periods.append(
                 DeliveryPeriod(
-                    start_utc, end_utc, _number(period, "minRequiredCapacityMw")
+                    start_utc, end_utc, number(period, "minRequiredCapacityMw")
                 )
             )
-        window_id = _text(window, "windowId", "id") or str(index + 1)
+        window_id = text(window, "windowId", "id") or str(index + 1)
         windows.append(TradeWindow(window_id, tuple(periods)))
     return tuple(windows)
 
 
 def parse_opportunity(data: Mapping[str, Any]) -> TradeOpportunity | None:
     """Return a trade opportunity, or None when it has no id."""
-    opportunity_id = _text(data, "opportunityId", "id")
+    opportunity_id = text(data, "opportunityId", "id")
     if opportunity_id is None:
         return None
     return TradeOpportunity(
         id=opportunity_id,
-        name=_text(data, "opportunityName", "name") or opportunity_id,
-        zone=_text(data, "cmzCode"),
-        direction=_text(data, "serviceResponseDirection"),
-        product=_text(data, "product"),
-        utilisation_ceiling_price=_number(data, "utilisationCeilingPrice"),
-        availability_ceiling_price=_number(data, "availabilityCeilingPrice"),
+        name=text(data, "opportunityName", "name") or opportunity_id,
+        zone=text(data, "cmzCode"),
+        direction=text(data, "serviceResponseDirection"),
+        product=text(data, "product"),
+        utilisation_ceiling_price=number(data, "utilisationCeilingPrice"),
+        availability_ceiling_price=number(data, "availabilityCeilingPrice"),
         closing=parse_uk_datetime(data.get("tradeClosingDate")),
         windows=_windows(data.get("windows")),
-        extra=_extra(data, _OPPORTUNITY_FIELDS),
+        extra=extra(data, _OPPORTUNITY_FIELDS),
     )
 
 
 def parse_award(data: Mapping[str, Any]) -> TradeAward | None:
     """Return a trade award, or None when it has no id."""
-    award_id = _text(data, "tradeAwardId", "id")
+    award_id = text(data, "tradeAwardId", "id")
     if award_id is None:
         return None
     return TradeAward(
         id=award_id,
-        opportunity_id=_text(data, "opportunityId"),
-        response_id=_text(data, "tradeResponseId"),
-        meterable_unit_id=_text(data, "meterableUnitId"),
-        zone=_text(data, "cmzCode"),
-        product=_text(data, "product"),
-        awarded_capacity_mw=_number(data, "awardedCapacityMw"),
-        availability_price=_number(data, "availabilityPrice"),
-        utilisation_price=_number(data, "utilisationPrice"),
+        opportunity_id=text(data, "opportunityId"),
+        response_id=text(data, "tradeResponseId"),
+        meterable_unit_id=text(data, "meterableUnitId"),
+        zone=text(data, "cmzCode"),
+        product=text(data, "product"),
+        awarded_capacity_mw=number(data, "awardedCapacityMw"),
+        availability_price=number(data, "availabilityPrice"),
+        utilisation_price=number(data, "utilisationPrice"),
         windows=_windows(data.get("windows")),
-        extra=_extra(data, _AWARD_FIELDS),
+        extra=extra(data, _AWARD_FIELDS),
     )
 
 
 def parse_response(data: Mapping[str, Any]) -> TradeResponse | None:
     """Return a trade response (the reply to create/edit, or a listed one), or None without an id."""
-    response_id = _text(data, "tradeResponseId", "id")
+    response_id = text(data, "tradeResponseId", "id")
     if response_id is None:
         return None
     return TradeResponse(
         id=response_id,
-        opportunity_id=_text(data, "opportunityId"),
-        meterable_unit_id=_text(data, "meterableUnitId"),
-        status=_text(data, "status"),
-        extra=_extra(
+        opportunity_id=text(data, "opportunityId"),
+        meterable_unit_id=text(data, "meterableUnitId"),
+        status=text(data, "status"),
+        extra=extra(
             data,
             {"tradeResponseId", "id", "opportunityId", "meterableUnitId", "status"},
         ),

@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from ..errors import ContractError
-from .fields import as_float, as_text, delivery_point_id, parse_datetime
+from ..fields import as_number
+from .fields import as_text, delivery_point_id, parse_datetime
 from .models import ContractData, EnedisContract, MeterSeries, Order, OrderRequest
 
 LOADCURVE = "LOADCURVE"
@@ -113,7 +114,7 @@ def parse_series(body: Any, prm: str) -> MeterSeries | None:
         period=period,
         starts_at=starts_at,
         ends_at=parse_datetime(entry.get("endsAt")),
-        values=tuple(as_float(v) for v in raw_values),
+        values=tuple(as_number(v) for v in raw_values),
     )
 
 
@@ -146,7 +147,7 @@ def parse_contract_data(body: Any, prm: str) -> ContractData:
         off_peak_raw = ", ".join(str(v) for v in off_peak_raw)
     return ContractData(
         prm=prm,
-        subscribed_power_kva=as_float(power_raw),
+        subscribed_power_kva=as_number(power_raw),
         off_peak_hours=as_text(off_peak_raw),
         raw=scope if isinstance(scope, dict) else {"data": scope},
     )

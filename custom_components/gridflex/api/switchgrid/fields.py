@@ -29,16 +29,6 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def as_float(value: Any) -> float | None:
-    """Return a JSON number (or numeric string) as float; anything else is None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def delivery_point_id(value: Any) -> str:
     """Return a PCE/PRM as 14 digits: a JSON number lost its leading zeros, put them back."""
     if isinstance(value, bool):

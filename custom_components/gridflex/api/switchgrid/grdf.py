@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from ..errors import ContractError
-from .fields import as_float, as_text, delivery_point_id, parse_datetime
+from ..fields import as_number
+from .fields import as_text, delivery_point_id, parse_datetime
 from .models import GasDayRecord, GrdfReply, RestitutionError
 
 
@@ -70,16 +71,16 @@ def parse_record(raw: dict[str, Any]) -> GasDayRecord | RestitutionError | None:
     return GasDayRecord(
         pce=delivery_point_id(pce) if pce is not None else "",
         gas_day=day,
-        energy_kwh=as_float(conso.get("energie")),
-        volume_m3=as_float(conso.get("volume_brut")),
-        conversion_coefficient=as_float(coeff.get("coeff_conversion"))
+        energy_kwh=as_number(conso.get("energie")),
+        volume_m3=as_number(conso.get("volume_brut")),
+        conversion_coefficient=as_number(coeff.get("coeff_conversion"))
         if isinstance(coeff, dict)
         else None,
         status=as_text(conso.get("statut_conso")),
         qualification=as_text(conso.get("type_qualif_conso")),
         starts_at=parse_datetime(conso.get("date_debut_consommation")),
         ends_at=parse_datetime(conso.get("date_fin_consommation")),
-        index_end=as_float(index.get("valeur_index"))
+        index_end=as_number(index.get("valeur_index"))
         if isinstance(index, dict)
         else None,
     )
