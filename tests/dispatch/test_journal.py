@@ -13,6 +13,7 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.gridflex.const import DOMAIN
+from custom_components.gridflex.diagnostics import async_get_config_entry_diagnostics
 from custom_components.gridflex.dispatch.journal import FIRST_JOURNAL
 from custom_components.gridflex.dispatch.persistence import store_key
 from custom_components.gridflex.dispatch.saved_state import state_lost_issue_id
@@ -114,6 +115,9 @@ async def test_compaction_rewrites_the_full_file_and_drops_old_journals(
         await harness.hass.async_block_till_done()
     store = harness.runtime.store
     assert store.compactions >= 1
+    # Support sees the rewrites in the diagnostics.
+    diagnostics = await async_get_config_entry_diagnostics(harness.hass, harness.entry)
+    assert diagnostics["dispatch"]["journal"]["compactions"] == store.compactions
     full = harness.hass_storage[store_key(harness.entry.entry_id)]["data"]
     first = full[FIRST_JOURNAL]
     # Only the journals after the full file are left.

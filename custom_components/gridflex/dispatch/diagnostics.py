@@ -34,4 +34,10 @@ def dispatch_diagnostics(dispatch: DispatchRuntime) -> dict[str, Any]:
             {**item, "path": _hide(item["path"])} for item in dispatch.inbound.as_list()
         ],
         "store": dispatch.snapshot(),
+        # How the Store is being written: full rewrites since start, and the journal behind them.
+        "journal": {
+            "compactions": dispatch.store.compactions,
+            "records_in_full_file": dispatch.store.compacted_size,
+            "records_journaled_since": dispatch.store.journal.records,
+        },
     }
