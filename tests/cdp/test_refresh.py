@@ -16,6 +16,7 @@ from custom_components.gridflex.cdp.flow import CdpFlow
 from custom_components.gridflex.const import DOMAIN
 from tests.simulators.cdp import STTP_ID, CdpSimulator
 from tests.simulators.cdp_data import ASHGROVE, clock_change_rows
+from tests.surface import calendar
 
 from .conftest import cdp_entry, setup_cdp, zone_subentry
 
@@ -175,19 +176,12 @@ async def test_calendar_on_both_uk_clock_changes(
     freezer.move_to(dt.datetime(2027, 3, 15, 12, 0, tzinfo=dt.UTC))
     cdp_sim.set_records(STTP_ID, clock_change_rows(ASHGROVE))
     await setup_cdp(hass, cdp_entry(cdp_sim, zone_subentry(ASHGROVE)))
-    reply = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": "calendar.ashgrove_hv_delivery_periods",
-            "start_date_time": "2027-03-01T00:00:00+00:00",
-            "end_date_time": "2027-12-01T00:00:00+00:00",
-        },
-        blocking=True,
-        return_response=True,
+    events = await calendar(
+        hass,
+        "calendar.ashgrove_hv_delivery_periods",
+        dt.datetime.fromisoformat("2027-03-01T00:00:00+00:00"),
+        dt.datetime.fromisoformat("2027-12-01T00:00:00+00:00"),
     )
-    assert reply is not None
-    events = reply["calendar.ashgrove_hv_delivery_periods"]["events"]  # type: ignore[index]
     instants = [
         (
             dt.datetime.fromisoformat(e["start"]),
@@ -229,19 +223,14 @@ async def test_calendar_speaks_french(
     freezer.move_to(dt.datetime(2027, 3, 15, 12, 0, tzinfo=dt.UTC))
     cdp_sim.set_records(STTP_ID, clock_change_rows(ASHGROVE))
     await setup_cdp(hass, cdp_entry(cdp_sim, zone_subentry(ASHGROVE)))
-    reply = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": "calendar.ashgrove_hv_periodes_de_livraison",
-            "start_date_time": "2027-03-01T00:00:00+00:00",
-            "end_date_time": "2027-12-01T00:00:00+00:00",
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert reply is not None
-    event = reply["calendar.ashgrove_hv_periodes_de_livraison"]["events"][0]  # type: ignore[index]
+    event = (
+        await calendar(
+            hass,
+            "calendar.ashgrove_hv_periodes_de_livraison",
+            dt.datetime.fromisoformat("2027-03-01T00:00:00+00:00"),
+            dt.datetime.fromisoformat("2027-12-01T00:00:00+00:00"),
+        )
+    )[0]
     # French numbers: decimal comma, pounds after the amount.
     assert event["summary"] == (
         "Jusqu'à 0,564 MW, 7,02 £/MWh — "
