@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 import json
 import re
@@ -207,23 +207,32 @@ class CdpClient:
         self, resource_id: str, cmz_codes: Iterable[str], **paging: int
     ) -> tuple[list[TradePeriod], SkippedRows]:
         """Every delivery period of these zones in Short Term Trade Parameters."""
-        skipped = SkippedRows()
-        records = await self.async_search_all(
-            resource_id, filters=_filters("CMZ Code", cmz_codes), **paging
+        return await self._zone_rows(
+            resource_id, cmz_codes, parse_trade_period, **paging
         )
-        periods = [parse_trade_period(record, skipped) for record in records]
-        return [p for p in periods if p is not None], skipped
 
     async def async_trade_results(
         self, resource_id: str, cmz_codes: Iterable[str], **paging: int
     ) -> tuple[list[TradeResult], SkippedRows]:
         """Every offer made in these zones in Trade Results (Summary)."""
+        return await self._zone_rows(
+            resource_id, cmz_codes, parse_trade_result, **paging
+        )
+
+    async def _zone_rows[T](
+        self,
+        resource_id: str,
+        cmz_codes: Iterable[str],
+        parse: Callable[[Mapping[str, Any], SkippedRows], T | None],
+        **paging: int,
+    ) -> tuple[list[T], SkippedRows]:
+        """Every row of these zones that parses; the ones that do not are counted."""
         skipped = SkippedRows()
         records = await self.async_search_all(
             resource_id, filters=_filters("CMZ Code", cmz_codes), **paging
         )
-        results = [parse_trade_result(record, skipped) for record in records]
-        return [r for r in results if r is not None], skipped
+        rows = [parse(record, skipped) for record in records]
+        return [r for r in rows if r is not None], skipped
 
 
 def resource_in(dataset: Dataset, name: str) -> Resource | None:

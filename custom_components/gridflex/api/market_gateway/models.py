@@ -59,6 +59,12 @@ class TradeWindow:
     delivery_periods: tuple[DeliveryPeriod, ...]
 
 
+def _earliest_first(windows: tuple[TradeWindow, ...]) -> list[DeliveryPeriod]:
+    return sorted(
+        (p for w in windows for p in w.delivery_periods), key=lambda p: p.start
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TradeOpportunity:
     """A competition for flexibility in one zone (CMZ)."""
@@ -81,10 +87,7 @@ class TradeOpportunity:
     @property
     def delivery_periods(self) -> list[DeliveryPeriod]:
         """Every delivery period of every window, earliest first."""
-        return sorted(
-            (p for w in self.windows for p in w.delivery_periods),
-            key=lambda p: p.start,
-        )
+        return _earliest_first(self.windows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +130,7 @@ class TradeAward:
     @property
     def delivery_periods(self) -> list[DeliveryPeriod]:
         """Every awarded delivery period, earliest first."""
-        return sorted(
-            (p for w in self.windows for p in w.delivery_periods),
-            key=lambda p: p.start,
-        )
+        return _earliest_first(self.windows)
 
 
 @dataclass(frozen=True, slots=True)
