@@ -181,21 +181,36 @@ async def async_recorded_power(
     since = start - dt.timedelta(seconds=1)
 
     def fetch() -> list[Sample]:
-        found = history.get_significant_states(
-            hass,
-            since,
-            end,
-            [entity_id],
-            include_start_time_state=True,
-            significant_changes_only=False,
-            minimal_response=False,
-            no_attributes=False,
-            compressed_state_format=True,
+        return _recorded_power_rows(
+            hass, entity_id, since, end, sign, include_start_state=True
         )
-        rows = cast("list[dict[str, Any]]", found.get(entity_id.lower(), []))
-        return _power_samples(rows, sign)
 
     return await get_instance(hass).async_add_executor_job(fetch)
+
+
+def _recorded_power_rows(
+    hass: HomeAssistant,
+    entity_id: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    sign: float,
+    *,
+    include_start_state: bool,
+) -> list[Sample]:
+    """Return a power sensor's samples from every recorded row in HA's compressed form (executor)."""
+    found = history.get_significant_states(
+        hass,
+        since,
+        until,
+        [entity_id],
+        include_start_time_state=include_start_state,
+        significant_changes_only=False,
+        minimal_response=False,
+        no_attributes=False,
+        compressed_state_format=True,
+    )
+    rows = cast("list[dict[str, Any]]", found.get(entity_id.lower(), []))
+    return _power_samples(rows, sign)
 
 
 def _from(samples: list[Sample], begin: float) -> list[Sample]:
@@ -222,19 +237,12 @@ def recorded_chunk(
     """
     since = dt.datetime.fromtimestamp(begin - 1, dt.UTC)
     until = dt.datetime.fromtimestamp(end, dt.UTC)
-    found = history.get_significant_states(
-        hass,
-        since,
-        until,
-        [power_sensor],
-        include_start_time_state=False,
-        significant_changes_only=False,
-        minimal_response=False,
-        no_attributes=False,
-        compressed_state_format=True,
+    power = _from(
+        _recorded_power_rows(
+            hass, power_sensor, since, until, sign, include_start_state=False
+        ),
+        begin,
     )
-    rows = cast("list[dict[str, Any]]", found.get(power_sensor.lower(), []))
-    power = _from(_power_samples(rows, sign), begin)
     energy: list[Sample] = []
     if energy_sensor:
         states = history.state_changes_during_period(
