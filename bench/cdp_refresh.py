@@ -13,15 +13,11 @@ Run: .venv/bin/python -m bench.cdp_refresh
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from pathlib import Path
-import socket
-import subprocess
-import sys
 import time
 
 import aiohttp
 
+from bench.plumbing import reset_peak_rss, rss_kib, start_simulator
 from custom_components.gridflex.api.cdp import CdpClient
 from custom_components.gridflex.api.cdp.market import async_read_market
 from custom_components.gridflex.cdp.const import REQUEST_PAUSE
@@ -29,39 +25,6 @@ from custom_components.gridflex.cdp.const import REQUEST_PAUSE
 ROWS = 20_000
 ZONES = [f"CMZ_T{n % 9}X_BEN_{n:04d}" for n in range(5)]
 TOKEN = "cdp-token"  # noqa: S105 - the local simulator's default token
-
-
-def rss_kib(field: str) -> int:
-    """VmRSS (now) or VmHWM (peak) of this process, in KiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def reset_peak_rss() -> bool:
-    """Make VmHWM start again from the current RSS (Linux: clear_refs 5)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def wait_listening(port: int) -> None:
-    for _ in range(300):
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        await asyncio.sleep(0.1)
-    raise RuntimeError("simulator did not start")
 
 
 async def baseline(session: aiohttp.ClientSession, client: CdpClient) -> float:
@@ -89,22 +52,10 @@ async def baseline(session: aiohttp.ClientSession, client: CdpClient) -> float:
 
 
 async def main() -> None:
-    port = free_port()
-    sim = subprocess.Popen(  # noqa: ASYNC220, S603 - our own simulator, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "tests.simulators.cdp",
-            "--port",
-            str(port),
-            "--bulk-rows",
-            str(ROWS),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    sim, port = await start_simulator(
+        "tests.simulators.cdp", "--bulk-rows", str(ROWS), wait_s=30, quiet=True
     )
     try:
-        await wait_listening(port)
         url = f"http://127.0.0.1:{port}/api/3/action/"
         async with aiohttp.ClientSession() as session:
             client = CdpClient.create(session, TOKEN, url, pause=REQUEST_PAUSE)

@@ -11,13 +11,14 @@ import datetime as dt
 import json
 from pathlib import Path
 import re
-import socket
 import sys
 import tempfile
 import time
 from typing import Any
 
 import aiohttp
+
+from bench.plumbing import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "bench-dispatch-secret"  # noqa: S105 - a throwaway instance's key
@@ -126,14 +127,6 @@ NOOP_MANIFEST = {
     "iot_class": "local_push",
     "version": "0.0.0",
 }
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def mu_id(index: int) -> str:

@@ -27,8 +27,6 @@ import gc
 import json
 from pathlib import Path
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -67,6 +65,7 @@ from custom_components.gridflex.readings.queue import (
 )
 from custom_components.gridflex.readings.timeline import UnitTimeline
 
+from .plumbing import reset_peak_rss, rss_kib, start_simulator
 from .recorded_history import recorder_hass, write_states
 
 MUS = 5
@@ -76,19 +75,6 @@ END = START + DAYS * 86400
 GOAL_SECONDS = 10.0
 GOAL_EXTRA_MIB = 100.0
 TOKEN = "bench-token"  # noqa: S105 - the local simulator's token
-
-
-def rss_kib(field: str) -> int:
-    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in KiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def reset_peak_rss() -> None:
-    """Start a new VmHWM from the current RSS (Linux >= 4.0), so each phase has its own peak."""
-    Path("/proc/self/clear_refs").write_text("5")
 
 
 class JsonFileStore:
@@ -228,40 +214,6 @@ async def baseline(
     for body in bodies:
         async with session.put(f"{url}/readings", data=body, headers=headers) as resp:
             resp.raise_for_status()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def wait_listening(port: int) -> None:
-    for _ in range(100):
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        await asyncio.sleep(0.1)
-    raise RuntimeError("simulator did not start")
-
-
-async def start_simulator() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    sim = subprocess.Popen(  # noqa: ASYNC220, S603 - our own simulator, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "tests.simulators.fpp",
-            "--port",
-            str(port),
-            "--token",
-            TOKEN,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    await wait_listening(port)
-    return sim, f"http://127.0.0.1:{port}/api/participant"
 
 
 @dataclass
@@ -458,7 +410,10 @@ async def main() -> None:
                 f"recorder seeded with {states:,} states in {time.perf_counter() - began:.1f} s (not timed)"
             )
             histories = [synthetic_history(i) for i in range(MUS)]
-            sim, url = await start_simulator()
+            sim, port = await start_simulator(
+                "tests.simulators.fpp", "--token", TOKEN, wait_s=10
+            )
+            url = f"http://127.0.0.1:{port}/api/participant"
             try:
                 async with aiohttp.ClientSession() as session:
                     client = FppClient(session, TOKEN, url)
