@@ -16,7 +16,12 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 import hashlib
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentry,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -97,13 +102,17 @@ def entry_holding(
     """
     wanted = unique_id.strip().casefold()
     for entry in hass.config_entries.async_entries(DOMAIN):
-        for sub in entry.subentries.values():
-            if (
-                sub.subentry_type == subentry_type
-                and (sub.unique_id or "").strip().casefold() == wanted
-            ):
+        for sub in subentries_of(entry, subentry_type):
+            if (sub.unique_id or "").strip().casefold() == wanted:
                 return entry
     return None
+
+
+def subentries_of(entry: ConfigEntry, subentry_type: str) -> list[ConfigSubentry]:
+    """Return the account's sub-entries of one kind (MUs, zones or delivery points)."""
+    return [
+        sub for sub in entry.subentries.values() if sub.subentry_type == subentry_type
+    ]
 
 
 class AccountClaimingFlow(ConfigFlow):

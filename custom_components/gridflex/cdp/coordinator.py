@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from ..accounts import subentries_of
 from ..api.cdp import AccessRefusedError, CdpClient
 from ..api.cdp.market import MarketSnapshot, async_read_market
 from ..api.errors import GridFlexApiError
 from ..const import DOMAIN, LOGGER, SUBENTRY_FLEXIBILITY_ZONE
+from ..wake_up import WakeUp
 from .const import (
     CONF_CMZ_CODE,
     LOOK_AHEAD,
@@ -55,16 +56,12 @@ class CdpCoordinator(DataUpdateCoordinator[MarketSnapshot | None]):
         )
         self.client = client
         self.failures = 0
-        self._unsub_tick: CALLBACK_TYPE | None = None
+        self._next_tick = WakeUp(hass, self._tick)
 
     @property
     def zones(self) -> list[ConfigSubentry]:
         """Return the account's flexibility zone sub-entries."""
-        return [
-            sub
-            for sub in self.config_entry.subentries.values()
-            if sub.subentry_type == SUBENTRY_FLEXIBILITY_ZONE
-        ]
+        return subentries_of(self.config_entry, SUBENTRY_FLEXIBILITY_ZONE)
 
     async def _async_update_data(self) -> MarketSnapshot:
         codes = [sub.data[CONF_CMZ_CODE] for sub in self.zones]
@@ -133,33 +130,24 @@ class CdpCoordinator(DataUpdateCoordinator[MarketSnapshot | None]):
 
     @callback
     def _schedule_tick(self) -> None:
-        if self._unsub_tick is not None:
-            self._unsub_tick()
-            self._unsub_tick = None
         if self.data is None:
+            self._next_tick.cancel()
             return
         now = dt_util.utcnow()
-        moments = [
+        self._next_tick.at_earliest(
             moment
             for periods in self.data.periods.values()
             for p in periods
             for moment in (p.start, p.end, p.closes, p.start - LOOK_AHEAD)
             if moment is not None and moment > now
-        ]
-        if moments:
-            self._unsub_tick = async_track_point_in_utc_time(
-                self.hass, self._tick, min(moments)
-            )
+        )
 
     @callback
     def _tick(self, _now: dt.datetime) -> None:
-        self._unsub_tick = None
         self.async_update_listeners()
         self._schedule_tick()
 
     @callback
     def async_cancel_tick(self) -> None:
         """Stop re-evaluating (the entry unloads)."""
-        if self._unsub_tick is not None:
-            self._unsub_tick()
-            self._unsub_tick = None
+        self._next_tick.cancel()

@@ -25,6 +25,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from ..accounts import subentries_of
 from ..api.cdp import (
     ALL_POSTCODES,
     FORECASTS_DATASET,
@@ -83,8 +84,7 @@ class FlexibilityZoneSubentryFlow(ConfigSubentryFlow):
     def _configured(self) -> set[str]:
         return {
             str(sub.unique_id)
-            for sub in self._get_entry().subentries.values()
-            if sub.subentry_type == SUBENTRY_FLEXIBILITY_ZONE
+            for sub in subentries_of(self._get_entry(), SUBENTRY_FLEXIBILITY_ZONE)
         }
 
     def _lookup_error(self, err: GridFlexApiError) -> str:

@@ -12,12 +12,12 @@ import datetime as dt
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from ..accounts import subentries_of
 from ..api.errors import (
     ContractError,
     GridFlexApiError,
@@ -35,6 +35,7 @@ from ..const import (
 )
 from ..exceptions import api_error
 from ..privacy import masked_meter_number
+from ..wake_up import WakeUp
 from .consent import async_follow_consent, delivery_point
 from .fetch import async_refresh_point, data_error_kind
 from .issues import raise_data_issue, update_consent_issue
@@ -102,18 +103,14 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
         self._ask_ids: dict[str, str] = {}
         self._follow_ups = 0
         self._retries = 0
-        self._unsub_consent_check: CALLBACK_TYPE | None = None
+        self._consent_check = WakeUp(hass, self._async_check_consents)
         # A scheduled refresh, the action and a consent check must not create Asks twice.
         self._lock = asyncio.Lock()
 
     @property
     def delivery_points(self) -> list[ConfigSubentry]:
         """Return the account's delivery point sub-entries."""
-        return [
-            sub
-            for sub in self.config_entry.subentries.values()
-            if sub.subentry_type == SUBENTRY_DELIVERY_POINT
-        ]
+        return subentries_of(self.config_entry, SUBENTRY_DELIVERY_POINT)
 
     async def async_load(self) -> None:
         """Read remembered Ask ids and pending orders."""
@@ -258,19 +255,13 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
     @callback
     def _schedule_consent_check(self) -> None:
         """Re-read waiting consents soon, so a signature shows without a full refresh."""
-        if self._unsub_consent_check is not None:
-            self._unsub_consent_check()
-            self._unsub_consent_check = None
         if self._waiting_points():
-            self._unsub_consent_check = async_track_point_in_utc_time(
-                self.hass,
-                self._async_check_consents,
-                dt_util.utcnow() + CONSENT_CHECK_DELAY,
-            )
+            self._consent_check.at_earliest([dt_util.utcnow() + CONSENT_CHECK_DELAY])
+        else:
+            self._consent_check.cancel()
 
     async def _async_check_consents(self, _now: dt.datetime) -> None:
         """Read the waiting Asks; once one is ACCEPTED, refresh to fetch its data."""
-        self._unsub_consent_check = None
         accepted = False
         try:
             async with self._lock:
@@ -289,6 +280,4 @@ class ConsumptionCoordinator(DataUpdateCoordinator[ConsumptionData]):
     @callback
     def async_cancel_timer(self) -> None:
         """Stop the planned consent checks (unload; the coordinator stops its own refresh)."""
-        if self._unsub_consent_check is not None:
-            self._unsub_consent_check()
-            self._unsub_consent_check = None
+        self._consent_check.cancel()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from homeassistant.components.event import EventEntity
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import callback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from ..entity import GridFlexEntity, drop_unavailable_placeholder
+from ..wake_up import WakeUp
 from .coordinator import ConsumptionCoordinator
 
 STARTED = "started"
@@ -31,43 +31,31 @@ class DemandResponseEventEntity(
             self, coordinator.config_entry, None, "demand_response_event"
         )
         self._checked_until = dt_util.utcnow()
-        self._unsub: CALLBACK_TYPE | None = None
+        self._next_edge = WakeUp(coordinator.hass, self._edge_reached)
 
     async def async_added_to_hass(self) -> None:
         """Follow event starts and ends."""
         drop_unavailable_placeholder(self)
         await super().async_added_to_hass()
         self._track()
-        self.async_on_remove(self._cancel)
+        self.async_on_remove(self._next_edge.cancel)
 
     @callback
     def _handle_coordinator_update(self) -> None:
         self._track()
 
     @callback
-    def _cancel(self) -> None:
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
-
-    @callback
     def _track(self) -> None:
-        self._cancel()
-        edges = [
+        self._next_edge.at_earliest(
             t
             for e in self.coordinator.data.events
             for t in (e.start, e.end)
             if t > self._checked_until
-        ]
-        if edges:
-            self._unsub = async_track_point_in_utc_time(
-                self.hass, self._edge_reached, min(edges)
-            )
+        )
 
     @callback
     def _edge_reached(self, _now: dt.datetime) -> None:
         """Fire for every start and end passed since the last check."""
-        self._unsub = None
         now = dt_util.utcnow()
         for event in self.coordinator.data.events:
             for kind, moment in ((STARTED, event.start), (ENDED, event.end)):

@@ -24,14 +24,14 @@ from homeassistant.const import (
     UnitOfEnergy,
     UnitOfVolume,
 )
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from ..api.switchgrid.models import AskStatus, DemandResponseEvent
 from ..const import EnergyType
 from ..entity import GridFlexEntity
+from ..wake_up import WakeUp
 from .coordinator import ConsumptionCoordinator
 from .models import PointState
 
@@ -172,7 +172,7 @@ class DemandResponseActive(
         """Attach to the account device."""
         CoordinatorEntity.__init__(self, coordinator)
         GridFlexEntity.__init__(self, coordinator.config_entry, None, "demand_response")
-        self._unsub_boundary: CALLBACK_TYPE | None = None
+        self._next_boundary = WakeUp(coordinator.hass, self._boundary_reached)
 
     def _current(self, now: dt.datetime) -> DemandResponseEvent | None:
         return next(
@@ -193,30 +193,18 @@ class DemandResponseActive(
         """Follow event starts and ends."""
         await super().async_added_to_hass()
         self._track_next_boundary()
-        self.async_on_remove(self._cancel_boundary)
-
-    @callback
-    def _cancel_boundary(self) -> None:
-        if self._unsub_boundary is not None:
-            self._unsub_boundary()
-            self._unsub_boundary = None
+        self.async_on_remove(self._next_boundary.cancel)
 
     @callback
     def _track_next_boundary(self) -> None:
         """Wake up at the next event start or end to update the state."""
-        self._cancel_boundary()
         now = dt_util.utcnow()
-        edges = [
+        self._next_boundary.at_earliest(
             t for e in self.coordinator.data.events for t in (e.start, e.end) if t > now
-        ]
-        if edges:
-            self._unsub_boundary = async_track_point_in_utc_time(
-                self.hass, self._boundary_reached, min(edges)
-            )
+        )
 
     @callback
     def _boundary_reached(self, _now: dt.datetime) -> None:
-        self._unsub_boundary = None
         self._track_next_boundary()
         self.async_write_ha_state()
 

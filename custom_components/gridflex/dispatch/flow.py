@@ -15,6 +15,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_interval
 
+from ..accounts import subentries_of
 from ..const import (
     CONF_CONTROLLED_ENTITIES,
     CONF_ENDPOINT_ID,
@@ -145,8 +146,7 @@ def configured_meterable_units(entry: ConfigEntry) -> dict[str, ConfigSubentry]:
     """Return the account's MU sub-entries by MU id."""
     return {
         sub.data[CONF_MU_ID]: sub
-        for sub in entry.subentries.values()
-        if sub.subentry_type == SUBENTRY_METERABLE_UNIT
+        for sub in subentries_of(entry, SUBENTRY_METERABLE_UNIT)
     }
 
 

@@ -18,6 +18,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from ..accounts import subentries_of
 from ..api.errors import AuthError, GridFlexApiError, RateLimitedError
 from ..api.fpp import FppClient
 from ..api.fpp.settlement import EventPerformance, Invoice
@@ -108,8 +109,7 @@ class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
     def _meterable_units(self) -> list[str]:
         return [
             sub.data[CONF_MU_ID]
-            for sub in self.config_entry.subentries.values()
-            if sub.subentry_type == SUBENTRY_METERABLE_UNIT
+            for sub in subentries_of(self.config_entry, SUBENTRY_METERABLE_UNIT)
         ]
 
     async def _async_update_data(self) -> SettlementData:

@@ -15,6 +15,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import PERCENTAGE, UnitOfEnergy
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from ..accounts import subentries_of
 from ..api.fpp.settlement import EventPerformance, Invoice
 from ..const import CONF_MU_ID, SUBENTRY_METERABLE_UNIT
 from ..entity import GridFlexEntity
@@ -184,10 +185,8 @@ def settlement_sensors(
     grouped: dict[str | None, list[Any]] = {
         None: [InvoiceSensor(entry, coordinator, d) for d in INVOICE_SENSORS]
     }
-    for sub in entry.subentries.values():
-        if sub.subentry_type == SUBENTRY_METERABLE_UNIT:
-            grouped[sub.subentry_id] = [
-                PerformanceSensor(entry, coordinator, sub, d)
-                for d in PERFORMANCE_SENSORS
-            ]
+    for sub in subentries_of(entry, SUBENTRY_METERABLE_UNIT):
+        grouped[sub.subentry_id] = [
+            PerformanceSensor(entry, coordinator, sub, d) for d in PERFORMANCE_SENSORS
+        ]
     return grouped
