@@ -1,4 +1,4 @@
-"""One pending wake-up at a time: planned at the earliest of some moments, replaced or cancelled."""
+"""One pending wake-up at a time: planned at a moment or after a delay, replaced or cancelled."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 
 
 class WakeUp:
@@ -32,6 +32,17 @@ class WakeUp:
             self._unsub = async_track_point_in_utc_time(
                 self._hass, self._reached, earliest
             )
+
+    @callback
+    def after(self, delay: float | dt.timedelta) -> None:
+        """Drop the pending wake-up; plan one ``delay`` from now (monotonic, not wall clock)."""
+        self.cancel()
+        self._unsub = async_call_later(self._hass, delay, self._reached)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a wake-up is planned."""
+        return self._unsub is not None
 
     @callback
     def cancel(self) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -23,6 +22,7 @@ from ..api.errors import AuthError, GridFlexApiError, RateLimitedError
 from ..api.fpp import FppClient
 from ..api.fpp.settlement import EventPerformance, Invoice
 from ..const import CONF_MU_ID, DOMAIN, EVENT_DISPATCH, LOGGER, SUBENTRY_METERABLE_UNIT
+from ..wake_up import WakeUp
 from ..words import number, say
 
 DAILY = dt.timedelta(days=1)
@@ -104,7 +104,7 @@ class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
         self.client = client
         self.retry_delay = FIRST_RETRY
         self.last_error: str | None = None
-        self._after_instruction: CALLBACK_TYPE | None = None
+        self._after_instruction = WakeUp(hass, self._refresh_now)
 
     def _meterable_units(self) -> list[str]:
         return [
@@ -174,11 +174,7 @@ class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
 
         @callback
         def _ended(_event: Event[dict[str, Any]]) -> None:
-            if self._after_instruction is not None:
-                self._after_instruction()
-            self._after_instruction = async_call_later(
-                self.hass, AFTER_INSTRUCTION, self._refresh_now
-            )
+            self._after_instruction.after(AFTER_INSTRUCTION)
 
         unlisten = self.hass.bus.async_listen(
             EVENT_DISPATCH, _ended, event_filter=_ours
@@ -187,15 +183,12 @@ class SettlementCoordinator(DataUpdateCoordinator[SettlementData]):
         @callback
         def _stop() -> None:
             unlisten()
-            if self._after_instruction is not None:
-                self._after_instruction()
-                self._after_instruction = None
+            self._after_instruction.cancel()
 
         return _stop
 
     @callback
     def _refresh_now(self, _now: dt.datetime) -> None:
-        self._after_instruction = None
         self.config_entry.async_create_background_task(
             self.hass, self.async_refresh(), f"{DOMAIN} settlement after instruction"
         )

@@ -6,13 +6,13 @@ from collections.abc import Callable
 import datetime as dt
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
 from ..issue_text import plain
+from ..wake_up import WakeUp
 from .queue import ReadingsQueue, UploadResult, retry_delay
 
 
@@ -33,7 +33,7 @@ class ReadingsUploader:
         self.queue = queue
         self.issue_id = issue_id
         self._notify = notify
-        self._retry_unsub: CALLBACK_TYPE | None = None
+        self._retry = WakeUp(hass, self._on_retry)
         self.failures = 0
         self._uploading = False
         self._upload_again = False
@@ -42,14 +42,12 @@ class ReadingsUploader:
     @property
     def retry_scheduled(self) -> bool:
         """Whether an upload retry is waiting for its time."""
-        return self._retry_unsub is not None
+        return self._retry.pending
 
     @callback
     def cancel_retry(self) -> None:
         """Forget a scheduled retry (on unload)."""
-        if self._retry_unsub:
-            self._retry_unsub()
-            self._retry_unsub = None
+        self._retry.cancel()
 
     @callback
     def request_upload(self, *, whole_batches_only: bool = False) -> None:
@@ -58,7 +56,7 @@ class ReadingsUploader:
 
         ``whole_batches_only``: only full requests, more readings are coming (a catch-up).
         """
-        if self._retry_unsub is not None:
+        if self._retry.pending:
             return
         # Any request for everything wins over requests for whole batches only.
         self._whole_batches_only = whole_batches_only and (
@@ -122,9 +120,7 @@ class ReadingsUploader:
                         outcome.error,
                         delay,
                     )
-                    self._retry_unsub = async_call_later(
-                        self.hass, delay, self._on_retry
-                    )
+                    self._retry.after(delay)
                 break
         finally:
             self._uploading = False
@@ -132,7 +128,6 @@ class ReadingsUploader:
 
     @callback
     def _on_retry(self, _now: dt.datetime) -> None:
-        self._retry_unsub = None
         self.request_upload()
 
     @callback
