@@ -44,6 +44,7 @@ from bench.ha_process import (
     mu_id,
 )
 from tests.simulators.fpp import FppSimulator
+from tests.simulators.fpp_sender import v2_instruction
 
 # Goals: GridFlex's PUT->200 at most this many times the durable baseline's, at p50 and p99.
 GOAL_P50_RATIO = 1.3
@@ -55,24 +56,15 @@ WARMUP_ROUNDS = 2
 SETTLE_S = 1.2
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def instruction(instruction_id: str, unit: str) -> dict[str, Any]:
     """An instruction due now (1 s ago) for one MU, lasting an hour."""
     now = dt.datetime.now(dt.UTC)
-    return {
-        "id": instruction_id,
-        "product": "ou_15",
-        "zone": "Bath 33kV",
-        "start": _iso(now - dt.timedelta(seconds=1)),
-        "end": _iso(now + dt.timedelta(hours=1)),
-        "meterable_units": [{"id": unit, "power_kw": 3.5}],
-        "direction": "turn_down",
-        "status": "instructed",
-        "issued_at": _iso(now),
-    }
+    return v2_instruction(
+        [unit],
+        now - dt.timedelta(seconds=1),
+        now + dt.timedelta(hours=1),
+        instruction_id=instruction_id,
+    )
 
 
 class SensorWatch:

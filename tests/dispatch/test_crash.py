@@ -22,21 +22,18 @@ from custom_components.gridflex.dispatch.journal import (
 )
 from custom_components.gridflex.dispatch.persistence import store_key
 from tests.simulators.fpp import FppSimulator
+from tests.simulators.fpp_sender import utc_iso
 
 HEADERS = {"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"}
 UNITS = 4
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _instruction(instruction_id: str, index: int) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     return {
         "id": instruction_id,
-        "start": _iso(now + dt.timedelta(hours=1, minutes=index)),
-        "end": _iso(now + dt.timedelta(hours=2, minutes=index)),
+        "start": utc_iso(now + dt.timedelta(hours=1, minutes=index)),
+        "end": utc_iso(now + dt.timedelta(hours=2, minutes=index)),
         "meterable_units": [{"id": mu_id(index % UNITS), "power_kw": 1.5}],
     }
 
