@@ -9,6 +9,7 @@ import re
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.helpers.entity import Entity
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -194,28 +195,44 @@ def switchgrid_entry_data(sim: SwitchgridSimulator, **overrides: Any) -> dict[st
     }
 
 
-@pytest.fixture
-def fpp_entry(fpp_sim: FppSimulator) -> MockConfigEntry:
-    """An FPP account entry (not yet added to hass)."""
+def fpp_account_entry(
+    sim: FppSimulator, *subentries: ConfigSubentryData
+) -> MockConfigEntry:
+    """The FPP account "acme-flex" with these sub-entries (not yet added to hass)."""
     return MockConfigEntry(
         domain=DOMAIN,
         minor_version=3,
         title="FPP acme-flex",
         unique_id="fpp_acme-flex",
-        data=fpp_entry_data(fpp_sim),
+        data=fpp_entry_data(sim),
+        subentries_data=list(subentries),
     )
 
 
-@pytest.fixture
-def switchgrid_entry(switchgrid_sim: SwitchgridSimulator) -> MockConfigEntry:
-    """A Switchgrid account entry (not yet added to hass)."""
+def switchgrid_account_entry(
+    sim: SwitchgridSimulator, *points: ConfigSubentryData
+) -> MockConfigEntry:
+    """The Switchgrid account "maison" with these delivery points (not yet added to hass)."""
     return MockConfigEntry(
         domain=DOMAIN,
         minor_version=3,
         title="Switchgrid maison (test)",
         unique_id="switchgrid_maison",
-        data=switchgrid_entry_data(switchgrid_sim),
+        data=switchgrid_entry_data(sim),
+        subentries_data=list(points),
     )
+
+
+@pytest.fixture
+def fpp_entry(fpp_sim: FppSimulator) -> MockConfigEntry:
+    """An FPP account entry (not yet added to hass)."""
+    return fpp_account_entry(fpp_sim)
+
+
+@pytest.fixture
+def switchgrid_entry(switchgrid_sim: SwitchgridSimulator) -> MockConfigEntry:
+    """A Switchgrid account entry (not yet added to hass)."""
+    return switchgrid_account_entry(switchgrid_sim)
 
 
 @pytest.fixture

@@ -19,7 +19,13 @@ from custom_components.gridflex.const import (
     DOMAIN,
     SUBENTRY_DELIVERY_POINT,
 )
-from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
+from tests.conftest import (
+    DISPATCH_SECRET,
+    ENDPOINT_ID,
+    WEBHOOK_ID,
+    fpp_entry_data,
+    switchgrid_account_entry,
+)
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
 
@@ -87,28 +93,21 @@ async def test_switchgrid_diagnostics_list_points_without_personal_data(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     switchgrid_sim: SwitchgridSimulator,
-    switchgrid_entry: MockConfigEntry,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=3,
-        title=switchgrid_entry.title,
-        unique_id=switchgrid_entry.unique_id,
-        data=dict(switchgrid_entry.data),
-        subentries_data=[
-            {
-                "data": {
-                    CONF_ENERGY_TYPE: "gas",
-                    CONF_PCE: "01427641080000",
-                    CONF_HOLDER_NAME: "Jean Dupont",
-                    CONF_STREET: "17 avenue Charles de Gaulle",
-                    CONF_POSTCODE: "75007",
-                },
-                "subentry_type": SUBENTRY_DELIVERY_POINT,
-                "title": "GRDF PCE 01427641080000",
-                "unique_id": "01427641080000",
-            }
-        ],
+    entry = switchgrid_account_entry(
+        switchgrid_sim,
+        {
+            "data": {
+                CONF_ENERGY_TYPE: "gas",
+                CONF_PCE: "01427641080000",
+                CONF_HOLDER_NAME: "Jean Dupont",
+                CONF_STREET: "17 avenue Charles de Gaulle",
+                CONF_POSTCODE: "75007",
+            },
+            "subentry_type": SUBENTRY_DELIVERY_POINT,
+            "title": "GRDF PCE 01427641080000",
+            "unique_id": "01427641080000",
+        },
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

@@ -34,7 +34,11 @@ from custom_components.gridflex.const import (
 from custom_components.gridflex.consumption import ConsumptionRuntime
 from custom_components.gridflex.dispatch.flow import DispatchFlow
 from custom_components.gridflex.readings import ReadingsRuntime
-from tests.conftest import fpp_entry_data, switchgrid_entry_data
+from tests.conftest import (
+    fpp_account_entry,
+    switchgrid_account_entry,
+    switchgrid_entry_data,
+)
 from tests.helpers import gridflex_device
 from tests.simulators.fpp import FppSimulator
 from tests.simulators.switchgrid import SwitchgridSimulator
@@ -74,14 +78,7 @@ def mu_subentry(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def fpp_with_mus(fpp_sim: FppSimulator) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=3,
-        title="FPP acme-flex",
-        unique_id="fpp_acme-flex",
-        data=fpp_entry_data(fpp_sim),
-        subentries_data=[mu_subentry(MU_1), mu_subentry(MU_2)],
-    )
+    return fpp_account_entry(fpp_sim, mu_subentry(MU_1), mu_subentry(MU_2))
 
 
 def subentry_id_of(device: dr.DeviceEntry) -> str | None:
@@ -191,22 +188,15 @@ async def test_switchgrid_setup_creates_point_device_and_unloads(
     hass: HomeAssistant,
     device_registry: dr.DeviceRegistry,
     switchgrid_sim: SwitchgridSimulator,
-    switchgrid_entry: MockConfigEntry,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=3,
-        title=switchgrid_entry.title,
-        unique_id=switchgrid_entry.unique_id,
-        data=dict(switchgrid_entry.data),
-        subentries_data=[
-            {
-                "data": GAS_POINT,
-                "subentry_type": SUBENTRY_DELIVERY_POINT,
-                "title": "GRDF PCE 01427641080000",
-                "unique_id": "01427641080000",
-            }
-        ],
+    entry = switchgrid_account_entry(
+        switchgrid_sim,
+        {
+            "data": GAS_POINT,
+            "subentry_type": SUBENTRY_DELIVERY_POINT,
+            "title": "GRDF PCE 01427641080000",
+            "unique_id": "01427641080000",
+        },
     )
     assert await setup(hass, entry)
     assert entry.state is ConfigEntryState.LOADED

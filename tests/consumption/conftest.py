@@ -19,8 +19,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.gridflex.const import DOMAIN
-from tests.conftest import switchgrid_entry_data
+from tests.conftest import switchgrid_account_entry
 from tests.simulators.switchgrid import SwitchgridSimulator
 from tests.simulators.switchgrid_data import PARIS
 
@@ -80,14 +79,7 @@ def sim(
 def make_entry(
     sim: SwitchgridSimulator, *points: ConfigSubentryData
 ) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=3,
-        title="Switchgrid maison (test)",
-        unique_id="switchgrid_maison",
-        data=switchgrid_entry_data(sim),
-        subentries_data=list(points),
-    )
+    return switchgrid_account_entry(sim, *points)
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:

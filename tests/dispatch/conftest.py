@@ -32,7 +32,6 @@ from custom_components.gridflex.const import (
     CONF_MU_ID,
     CONF_POWER_SENSOR,
     CONF_PRODUCTS,
-    DOMAIN,
     EVENT_DISPATCH,
     SUBENTRY_METERABLE_UNIT,
 )
@@ -45,7 +44,7 @@ from custom_components.gridflex.dispatch.journal import (
 from custom_components.gridflex.dispatch.notify import MAX_HOLD_S
 from custom_components.gridflex.dispatch.persistence import store_key
 from custom_components.gridflex.dispatch.records import LIVE_PHASES
-from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_entry_data
+from tests.conftest import DISPATCH_SECRET, ENDPOINT_ID, WEBHOOK_ID, fpp_account_entry
 from tests.simulators.fpp import FppSimulator
 
 NOW = dt.datetime(2026, 1, 15, 16, 50, tzinfo=dt.UTC)
@@ -197,16 +196,10 @@ async def harness(  # noqa: PLR0917 - pytest passes fixtures by name
         "input_boolean",
         {"input_boolean": {"heater": {"initial": True}, "pump": {"initial": True}}},
     )
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=3,
-        title="FPP acme-flex",
-        unique_id="fpp_acme-flex",
-        data=fpp_entry_data(fpp_sim),
-        subentries_data=[
-            mu_subentry("MU-1001", ["input_boolean.heater", "input_boolean.pump"]),
-            mu_subentry("MU-1002", []),
-        ],
+    entry = fpp_account_entry(
+        fpp_sim,
+        mu_subentry("MU-1001", ["input_boolean.heater", "input_boolean.pump"]),
+        mu_subentry("MU-1002", []),
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

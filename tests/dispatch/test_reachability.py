@@ -151,6 +151,19 @@ def issue(
     return ir.async_get(hass).async_get_issue(DOMAIN, f"{kind}_{entry.entry_id}")
 
 
+async def start_reconfigure(
+    hass: HomeAssistant, entry: config_entries.ConfigEntry
+) -> config_entries.ConfigFlowResult:
+    """Open an account's reconfigure flow (one added through the UI too)."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={
+            "source": config_entries.SOURCE_RECONFIGURE,
+            "entry_id": entry.entry_id,
+        },
+    )
+
+
 async def add_fpp(
     hass: HomeAssistant, sim: FppSimulator, **overrides: Any
 ) -> MockConfigEntry:
@@ -223,13 +236,7 @@ async def test_cloud_user_gets_a_cloudhook_kept_across_restarts_and_deleted_with
     assert len(fake_cloud.created) == 1
     assert entry.data[CONF_CLOUDHOOK_URL] == HOOK
 
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={
-            "source": config_entries.SOURCE_RECONFIGURE,
-            "entry_id": entry.entry_id,
-        },
-    )
+    result = await start_reconfigure(hass, entry)
     assert result["step_id"] == "fpp_reconfigure"
     assert result["description_placeholders"]["webhook_url"] == HOOK
 
@@ -301,13 +308,7 @@ async def test_only_local_addresses_warn_in_setup_reconfigure_and_repairs(
         "webhook_url": f"http://192.168.1.20:8123/api/webhook/{WEBHOOK_ID}",
     }
     assert issue(hass, "cloudhook_available", entry) is None
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={
-            "source": config_entries.SOURCE_RECONFIGURE,
-            "entry_id": entry.entry_id,
-        },
-    )
+    result = await start_reconfigure(hass, entry)
     assert result["step_id"] == "fpp_reconfigure_private"
     assert result["description_placeholders"]["webhook_url"].endswith(WEBHOOK_ID)
     # Submitting the warned step works like the plain one.
@@ -323,13 +324,7 @@ async def test_only_local_addresses_warn_in_setup_reconfigure_and_repairs(
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert issue(hass, "endpoint_private", entry) is None
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={
-            "source": config_entries.SOURCE_RECONFIGURE,
-            "entry_id": entry.entry_id,
-        },
-    )
+    result = await start_reconfigure(hass, entry)
     assert result["step_id"] == "fpp_reconfigure"
     assert result["description_placeholders"]["dispatch_url"] == (
         f"https://ha.example.org/api/gridflex/fpp/{ENDPOINT_ID}"

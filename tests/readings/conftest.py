@@ -21,10 +21,9 @@ from custom_components.gridflex.const import (
     CONF_MU_ID,
     CONF_POWER_SENSOR,
     CONF_PRODUCTS,
-    DOMAIN,
     SUBENTRY_METERABLE_UNIT,
 )
-from tests.conftest import fpp_entry_data
+from tests.conftest import fpp_account_entry
 from tests.simulators.fpp import FppSimulator
 
 POWER = "sensor.mu_power"
@@ -51,14 +50,7 @@ def mu_subentry(mu_id: str = "MU-1", **data: Any) -> ConfigSubentryData:
 
 
 def make_entry(sim: FppSimulator, *subentries: ConfigSubentryData) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=3,
-        title="FPP acme-flex",
-        unique_id="fpp_acme-flex",
-        data=fpp_entry_data(sim),
-        subentries_data=list(subentries) or [mu_subentry()],
-    )
+    return fpp_account_entry(sim, *(subentries or [mu_subentry()]))
 
 
 def set_power(hass: HomeAssistant, value: str, unit: str = "W") -> None:
