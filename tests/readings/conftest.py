@@ -53,6 +53,16 @@ def make_entry(sim: FppSimulator, *subentries: ConfigSubentryData) -> MockConfig
     return fpp_account_entry(sim, *(subentries or [mu_subentry()]))
 
 
+async def set_up_entry(
+    hass: HomeAssistant, sim: FppSimulator, *subentries: ConfigSubentryData
+) -> MockConfigEntry:
+    """Add the account with these MUs (one default MU when none) and set it up."""
+    entry = make_entry(sim, *subentries)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    return entry
+
+
 def set_power(hass: HomeAssistant, value: str, unit: str = "W") -> None:
     hass.states.async_set(
         POWER, value, {"unit_of_measurement": unit, "device_class": "power"}

@@ -31,11 +31,11 @@ from custom_components.gridflex.readings.compute import (
 from tests.readings.conftest import (
     ENERGY,
     Advance,
-    make_entry,
     mu_subentry,
     power_sent,
     set_energy,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.fpp import FppSimulator
 
@@ -65,9 +65,7 @@ async def start_then_stop(
     await advance(T0)
     set_power(hass, "1000")
     set_energy(hass, "100.000")
-    entry = make_entry(sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY}))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(hass, sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY}))
     await advance(at(1))
     assert await hass.config_entries.async_unload(entry.entry_id)
     return entry

@@ -22,10 +22,10 @@ from custom_components.gridflex.const import (
 from tests.readings.conftest import (
     ENERGY,
     Advance,
-    make_entry,
     mu_subentry,
     set_energy,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.fpp import FppSimulator
 
@@ -64,9 +64,7 @@ async def start_counter_mu(
     data: dict[str, Any] = {CONF_ENERGY_SENSOR: ENERGY}
     if half_hourly:
         data[CONF_GRANULARITY] = "half_hourly"
-    entry = make_entry(sim, mu_subentry(**data))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(hass, sim, mu_subentry(**data))
     await hass.async_block_till_done()
     return entry
 

@@ -24,10 +24,10 @@ from tests.dispatch.bodies import instruction
 from tests.readings.conftest import (
     T0,
     Advance,
-    make_entry,
     mu_subentry,
     power_sent,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.fpp import FppSimulator
 
@@ -48,9 +48,7 @@ async def test_a_wrong_value_in_one_queue_costs_only_that_mu(  # noqa: PLR0917 -
 ) -> None:
     freezer.move_to(at(0))
     set_power(hass, "1000")
-    entry = make_entry(fpp_sim, mu_subentry("MU-1"), mu_subentry("MU-2"))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(hass, fpp_sim, mu_subentry("MU-1"), mu_subentry("MU-2"))
     await hass.async_block_till_done()
     fpp_sim.fail_next(count=100, status=503)
     await advance(at(10))

@@ -23,9 +23,9 @@ from tests.readings.conftest import (
     T0,
     Advance,
     accepted_timestamps,
-    make_entry,
     power_sent,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.base import Received
 from tests.simulators.fpp import FppSimulator
@@ -62,9 +62,7 @@ async def start(
 ) -> MockConfigEntry:
     freezer.move_to(at(0))
     set_power(hass, "1000")
-    entry = make_entry(sim)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(hass, sim)
     await hass.async_block_till_done()
     return entry
 

@@ -15,11 +15,12 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.gridflex.const import CONF_ENERGY_SENSOR, CONF_GRANULARITY
 from tests.readings.conftest import (
     ENERGY,
+    T0,
     Advance,
-    make_entry,
     mu_subentry,
     set_energy,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.fpp import FppSimulator
 
@@ -49,12 +50,11 @@ async def test_counter_half_hours_across_uk_dst_change(
     freezer.move_to(start)
     set_power(hass, "3000")
     set_energy(hass, "100.0")
-    entry = make_entry(
+    await set_up_entry(
+        hass,
         fpp_sim,
         mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY, CONF_GRANULARITY: "half_hourly"}),
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
     # 0.5 kWh imported every 10 minutes, through the 01:00Z clock change.
     for step in range(1, 13):
         await advance(start + dt.timedelta(minutes=10 * step))
@@ -87,13 +87,11 @@ async def test_counter_energy_is_conserved_and_interpolated_when_possible(
     fpp_sim: FppSimulator,
     advance: Advance,
 ) -> None:
-    start = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+    start = T0
     freezer.move_to(start)
     set_power(hass, "0")
     set_energy(hass, "10000", unit="Wh")
-    entry = make_entry(fpp_sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY}))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    await set_up_entry(hass, fpp_sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY}))
     await advance(start + dt.timedelta(minutes=20))
     set_energy(hass, "11000", unit="Wh")
     # The first sample after 17:30 closes it: the 17:30 counter is interpolated.
@@ -121,12 +119,10 @@ async def test_energy_from_power_when_no_counter(
     fpp_sim: FppSimulator,
     advance: Advance,
 ) -> None:
-    start = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+    start = T0
     freezer.move_to(start)
     set_power(hass, "3000")
-    entry = make_entry(fpp_sim, mu_subentry(**{CONF_GRANULARITY: "half_hourly"}))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    await set_up_entry(hass, fpp_sim, mu_subentry(**{CONF_GRANULARITY: "half_hourly"}))
     await advance(start + dt.timedelta(minutes=15))
     set_power(hass, "-1", unit="kW")
     await advance(start + dt.timedelta(minutes=31))
@@ -139,13 +135,13 @@ async def test_restart_carries_the_counter_on_and_sends_nothing_twice(
     fpp_sim: FppSimulator,
     advance: Advance,
 ) -> None:
-    start = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+    start = T0
     freezer.move_to(start)
     set_power(hass, "0")
     set_energy(hass, "10.0")
-    entry = make_entry(fpp_sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY}))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(
+        hass, fpp_sim, mu_subentry(**{CONF_ENERGY_SENSOR: ENERGY})
+    )
     await advance(start + dt.timedelta(minutes=20))
     set_energy(hass, "11.0")
     await advance(start + dt.timedelta(minutes=35))
@@ -189,12 +185,12 @@ async def test_restart_after_the_recorder_purge_window_starts_inside_it(
     fpp_sim: FppSimulator,
     advance: Advance,
 ) -> None:
-    start = dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC)
+    start = T0
     freezer.move_to(start)
     set_power(hass, "500")
-    entry = make_entry(fpp_sim, mu_subentry(**{CONF_GRANULARITY: "half_hourly"}))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(
+        hass, fpp_sim, mu_subentry(**{CONF_GRANULARITY: "half_hourly"})
+    )
     assert await hass.config_entries.async_unload(entry.entry_id)
     later = start + dt.timedelta(days=12)
     await advance(later)

@@ -17,10 +17,10 @@ from tests.readings.conftest import (
     T0,
     Advance,
     accepted_timestamps,
-    make_entry,
     mu_subentry,
     power_sent,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.fpp import FppSimulator
 
@@ -39,9 +39,7 @@ async def test_time_weighted_average_sign_and_period_end(
 ) -> None:
     freezer.move_to(at(0))
     set_power(hass, "2000")  # import-positive W: -2 kW export-positive
-    entry = make_entry(fpp_sim)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(hass, fpp_sim)
     await hass.async_block_till_done()
 
     await advance(at(0, 30))
@@ -93,9 +91,7 @@ async def test_export_positive_sensor_keeps_its_sign(
 ) -> None:
     freezer.move_to(at(0))
     set_power(hass, "0.75", unit="kW")
-    entry = make_entry(fpp_sim, mu_subentry(**{CONF_IMPORT_POSITIVE: False}))
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    await set_up_entry(hass, fpp_sim, mu_subentry(**{CONF_IMPORT_POSITIVE: False}))
     await advance(at(1))
     await advance(at(2))
     assert power_sent(fpp_sim) == {"17:01": 0.75, "17:02": 0.75}
@@ -116,9 +112,7 @@ async def test_recorder_failure_at_start_falls_back_to_live_states(
     monkeypatch.setattr(history, "get_significant_states", broken)
     await advance(at(0))
     set_power(hass, "2000")
-    entry = make_entry(fpp_sim)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    await set_up_entry(hass, fpp_sim)
     assert "Recorder history unavailable for MU-1" in caplog.text
     await advance(at(1))
     assert power_sent(fpp_sim) == {"17:01": -2.0}
@@ -128,9 +122,7 @@ async def test_minute_by_minute_diagnostics_are_disabled_by_default(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, fpp_sim: FppSimulator
 ) -> None:
     freezer.move_to(at(0))
-    entry = make_entry(fpp_sim)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_entry(hass, fpp_sim)
     await hass.async_block_till_done()
     registry = er.async_get(hass)
     disabled = {

@@ -23,10 +23,10 @@ from tests.readings.conftest import (
     ENERGY,
     T0,
     Advance,
-    make_entry,
     mu_subentry,
     set_energy,
     set_power,
+    set_up_entry,
 )
 from tests.simulators.fpp import FppSimulator
 
@@ -53,7 +53,8 @@ async def running(
     freezer.move_to(at(0))
     set_power(hass, "1000")
     set_energy(hass, "5.0")
-    entry = make_entry(
+    await set_up_entry(
+        hass,
         fpp_sim,
         mu_subentry(),
         mu_subentry(
@@ -61,8 +62,6 @@ async def running(
             **{CONF_ENERGY_SENSOR: ENERGY, CONF_GRANULARITY: "half_hourly"},
         ),
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
     for minute in range(10, 70, 10):
         await advance(at(minute))
         set_energy(hass, f"{5 + minute / 60:.3f}")
