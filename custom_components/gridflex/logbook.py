@@ -70,13 +70,14 @@ def _name(
     data: Mapping[str, Any],
     entity_id: str | None,
 ) -> str:
-    """Name the MU's device or the controlled entity as it is called now (else as it was)."""
-    fallback = data.get("meterable_unit_id") or entity_id or "GridFlex"
+    """Name the controlled entity, or the MU's device, as it is called now (else as it was)."""
+    entry = entities.async_get(entity_id) if entity_id is not None else None
+    if entity_id is not None and (entry is None or entry.platform != DOMAIN):
+        if (state := hass.states.get(entity_id)) is not None:
+            return state.name
+        return (entry and (entry.name or entry.original_name)) or entity_id
+    fallback = str(data.get("meterable_unit_id") or entity_id or "GridFlex")
     device_id = data.get("device_id")
     if isinstance(device_id, str) and (device := devices.async_get(device_id)):
-        return device.name_by_user or device.name or str(fallback)
-    if entity_id is not None and (state := hass.states.get(entity_id)) is not None:
-        return state.name
-    if entity_id is not None and (entry := entities.async_get(entity_id)):
-        return entry.name or entry.original_name or entity_id
-    return str(fallback)
+        return device.name_by_user or device.name or fallback
+    return fallback

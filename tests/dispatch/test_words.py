@@ -50,7 +50,8 @@ async def test_logbook_says_what_happened_in_words(london: Harness) -> None:
     # The MU's own logbook (its entity's, its device's) shows them too.
     assert len(await logbook_lines(london.hass, entity_ids=[EVENT_ENTITY])) == 3
     device_id = london.events[0].data["device_id"]
-    assert len(await logbook_lines(london.hass, device_ids=[device_id])) == 3
+    on_device = await logbook_lines(london.hass, device_ids=[device_id])
+    assert [line.name for line in on_device].count("MU-1001") == 3
 
 
 async def test_a_cancel_writes_one_line(london: Harness) -> None:
@@ -87,7 +88,19 @@ async def test_an_unreadable_line_reads_as_a_generic_one(
         },
     ):
         hass.bus.async_fire(EVENT_LOGBOOK, data)
+    partial = {"product": "ou_15", "direction": "turn_up", "instruction": "y"}
+    hass.bus.async_fire(
+        EVENT_LOGBOOK,
+        {
+            "key": "logbook_received",
+            "placeholders": partial | {"end": "2027-03-01T10:00Z"},
+        },
+    )
     lines = await logbook_lines(hass)
+    # What is given is said: the year when it is not this one, "…" for what is missing.
+    assert lines[6].message == (
+        f"received {PRODUCT}: Turn up, …–1 March 2027 10:00 (instruction y)"
+    )
     generic = "noted a change this version of GridFlex cannot describe"
     assert [line.message for line in lines[:5]] == [generic] * 5
     assert [line.name for line in lines[:5]] == ["GridFlex"] * 5
@@ -121,6 +134,12 @@ async def test_device_control_lines_name_the_device(london: Harness) -> None:
             "changed by hand during dispatch 7c3e0f5e: left as it is",
         ),
         ("input_boolean.heater", "heater", "turned back on after dispatch 7c3e0f5e"),
+    ]
+    # The MU's device lists what its devices did, beside its own lines.
+    device_id = london.events[0].data["device_id"]
+    on_mu_device = await logbook_lines(london.hass, device_ids=[device_id])
+    assert [line.name for line in on_mu_device] == [
+        *("MU-1001", "MU-1001", "heater", "pump", "pump", "MU-1001", "heater")
     ]
 
 

@@ -224,10 +224,14 @@ class DeviceControl:
         write_line(self._hass, key, placeholders, self._line_target(mu))
 
     @callback
-    def _log(self, entity_id: str, key: str, dispatch: str) -> None:
-        """Write a logbook line on the controlled entity (named as people see it when read)."""
+    def _log(self, mu: str, entity_id: str, key: str, dispatch: str) -> None:
+        """Write a logbook line on the controlled entity, listed on the MU's device too."""
         LOGGER.debug("%s: %s for %s", entity_id, key, dispatch)
-        write_line(self._hass, key, {"dispatch": dispatch}, {"entity_id": entity_id})
+        about = {
+            "entity_id": entity_id,
+            "device_id": self._line_target(mu).get("device_id"),
+        }
+        write_line(self._hass, key, {"dispatch": dispatch}, about)
 
     def _dispatch_of(self, mu: str) -> str:
         """Name the instructions that dispatch an MU now (its own id when there are none)."""
@@ -282,7 +286,7 @@ class DeviceControl:
                 self._hass.states.get(entity_id)
             ) is not turn_on and await self._call(entity_id, turn_on):
                 key = "control_turned_on" if turn_on else "control_turned_off"
-                self._log(entity_id, key, dispatch)
+                self._log(mu, entity_id, key, dispatch)
         LOGGER.info("Dispatch control of %s applied to %s", mu, ", ".join(prior))
 
     async def _restore(self, mu: str) -> None:
@@ -306,7 +310,7 @@ class DeviceControl:
                 continue
             if await self._call(entity_id, was_on):
                 key = "control_back_on" if was_on else "control_back_off"
-                self._log(entity_id, key, applied["dispatch"])
+                self._log(mu, entity_id, key, applied["dispatch"])
 
     def _watch(self, mu: str) -> None:
         target_on = not self._turns_off(mu)
@@ -328,7 +332,7 @@ class DeviceControl:
                 return
             overridden.append(entity_id)
             self._on_change()
-            self._log(entity_id, "control_by_hand", self.applied[mu]["dispatch"])
+            self._log(mu, entity_id, "control_by_hand", self.applied[mu]["dispatch"])
 
         self._watchers[mu] = async_track_state_change_event(
             self._hass, self._entities(mu), _changed

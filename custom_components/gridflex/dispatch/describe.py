@@ -72,8 +72,9 @@ def write_line(
     """
     Fire one ``gridflex_logbook`` event: what a line says, not its words.
 
-    ``about`` names what the line belongs to: ``entity_id``, and for an MU its ``device_id``
-    and ``meterable_unit_id`` (the name when the device is gone).
+    ``about`` names what the line belongs to: ``entity_id`` (the MU's *Dispatch* entity or a
+    controlled device), the MU's ``device_id`` (its logbook lists the line) and, for the MU's
+    own lines, ``meterable_unit_id`` (the name when the device is gone).
     """
     data: dict[str, Any] = {"key": key, "placeholders": dict(placeholders)}
     data.update((name, value) for name, value in about.items() if value is not None)
