@@ -16,6 +16,7 @@ from homeassistant.components.logbook.const import (
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
+from homeassistant.components.logbook.models import LazyEventPartialState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
@@ -23,7 +24,7 @@ from .const import DOMAIN, EVENT_LOGBOOK
 from .dispatch.describe import UNKNOWN_LINE, line_words
 from .words import say
 
-DescribeEvent = Callable[[Any], dict[str, Any]]
+DescribeEvent = Callable[[LazyEventPartialState], dict[str, Any]]
 
 
 @callback
@@ -35,7 +36,7 @@ def async_describe_events(
     devices, entities = dr.async_get(hass), er.async_get(hass)
 
     @callback
-    def describe(event: Any) -> dict[str, Any]:
+    def describe(event: LazyEventPartialState) -> dict[str, Any]:
         # Runs in the recorder's thread for history: registries and caches are only read.
         data = event.data
         entity_id = data.get("entity_id")
