@@ -183,7 +183,13 @@ def stored_ids(saved: dict[str, Any] | None) -> list[str]:
 
 
 @pytest.fixture
+def with_logbook() -> None:
+    """Ask the harness for Home Assistant's logbook (tests reading lines through tests.logbook_reader)."""
+
+
+@pytest.fixture
 async def harness(  # noqa: PLR0917 - pytest passes fixtures by name
+    request: pytest.FixtureRequest,
     hass: HomeAssistant,
     fpp_sim: FppSimulator,
     hass_client_no_auth: Callable[[], Awaitable[Any]],
@@ -214,6 +220,8 @@ async def harness(  # noqa: PLR0917 - pytest passes fixtures by name
     events = async_capture_events(hass, EVENT_DISPATCH)
     # Before the first client: newer HA freezes the HTTP router once the app has started.
     assert await async_setup_component(hass, "diagnostics", {})
+    if "with_logbook" in request.fixturenames:
+        assert await async_setup_component(hass, "logbook", {})
     client = await hass_client_no_auth()
     yield Harness(
         hass,

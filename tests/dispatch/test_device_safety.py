@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event
+import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.gridflex.const import (
@@ -61,6 +62,7 @@ async def test_start_cancel_pairs_never_short_cycle_a_device(harness: Harness) -
     assert _switchings(changes) == ["off", "on"]
 
 
+@pytest.mark.usefixtures("with_logbook")
 async def test_control_ends_after_the_longest_time_set(harness: Harness) -> None:
     await _set_options(harness, **{CONF_MAX_DISPATCH_MINUTES: 60})
     await harness.put(V2, instruction())
@@ -89,6 +91,7 @@ async def test_a_legacy_start_without_end_ends_at_the_longest_time(
     assert record.instruction.end == T17 + dt.timedelta(minutes=90)
 
 
+@pytest.mark.usefixtures("with_logbook")
 async def test_turn_up_never_turns_devices_off(harness: Harness) -> None:
     await harness.put(
         V2, instruction(direction="turn_up", start="2026-01-15T16:00:00Z")
@@ -103,6 +106,7 @@ async def test_turn_up_never_turns_devices_off(harness: Harness) -> None:
     ) in await logbook_lines(harness.hass)
 
 
+@pytest.mark.usefixtures("with_logbook")
 async def test_skipped_control_is_said_in_the_users_language(harness: Harness) -> None:
     await harness.hass.config.async_update(language="fr")
     await harness.hass.async_block_till_done()
@@ -123,6 +127,7 @@ async def test_skipped_control_is_said_in_the_users_language(harness: Harness) -
     ]
 
 
+@pytest.mark.usefixtures("with_logbook")
 async def test_an_mu_may_act_only_for_its_products(harness: Harness) -> None:
     await _set_options(harness, **{CONF_CONTROL_LISTED_PRODUCTS_ONLY: True})
     await harness.put(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from homeassistant.helpers import device_registry as dr
+import pytest
 
 from tests.logbook_reader import Line, logbook_lines
 
@@ -198,6 +199,7 @@ async def test_overlapping_instructions_add_power_and_control_once(
     assert harness.state("input_boolean.heater") == "on"
 
 
+@pytest.mark.usefixtures("with_logbook")
 async def test_manual_change_during_the_window_is_respected(harness: Harness) -> None:
     hass = harness.hass
     await harness.put(V2, instruction())

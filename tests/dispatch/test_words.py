@@ -17,6 +17,8 @@ from tests.logbook_reader import logbook_lines, messages
 from .bodies import instruction
 from .conftest import V2, Harness
 
+pytestmark = pytest.mark.usefixtures("with_logbook")
+
 CALENDAR = "calendar.fpp_acme_flex_dispatches"
 EVENT_ENTITY = "event.mu_1001_dispatch"
 T17 = dt.datetime(2026, 1, 15, 17, tzinfo=dt.UTC)
