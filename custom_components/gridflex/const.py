@@ -84,6 +84,8 @@ class EnergyType(StrEnum):
 
 # --- dispatch ---
 EVENT_DISPATCH: Final = "gridflex_dispatch"
+# What a logbook line says (a translation key and raw values), rendered when it is read.
+EVENT_LOGBOOK: Final = "gridflex_logbook"
 DISPATCH_STORE_VERSION: Final = 1
 DISPATCH_INBOUND_LOG_SIZE: Final = 20
 

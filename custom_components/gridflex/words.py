@@ -12,6 +12,7 @@ import datetime as dt
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import translation
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 
@@ -61,6 +62,43 @@ def moment_words(
     if moment is None:
         return say(hass, "words_not_given")
     return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M %Z")
+
+
+@callback
+def date_words(hass: HomeAssistant, moment: dt.datetime) -> str:
+    """Return the local day of ``moment`` in words, "15 January"; the year only when it is not this one."""
+    local = dt_util.as_local(moment)
+    month = say(hass, f"words_month_{local.month}")
+    key = "words_date_first" if local.day == 1 else "words_date"
+    text = say(hass, key, day=local.day, month=month)
+    return text if local.year == dt_util.now().year else f"{text} {local.year}"
+
+
+@callback
+def span_words(
+    hass: HomeAssistant, start: dt.datetime | None, end: dt.datetime | None
+) -> str:
+    """Return a window in local time, "15 January 17:00–19:00"; the end's day only when it differs."""
+    if start is None:
+        return f"…–{until_words(hass, None, end)}"
+    begin = f"{date_words(hass, start)} {dt_util.as_local(start):%H:%M}"
+    return f"{begin}–{until_words(hass, start, end)}"
+
+
+@callback
+def until_words(
+    hass: HomeAssistant, start: dt.datetime | None, end: dt.datetime | None
+) -> str:
+    """Return when a window ends in local time: "19:00" on the start's day, else with its day."""
+    if end is None:
+        return "…"
+    clock = f"{dt_util.as_local(end):%H:%M}"
+    if (
+        start is not None
+        and dt_util.as_local(start).date() == dt_util.as_local(end).date()
+    ):
+        return clock
+    return f"{date_words(hass, end)} {clock}"
 
 
 # Languages GridFlex is translated into that write 2,5 rather than 2.5 (and group thousands with a

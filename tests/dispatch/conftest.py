@@ -182,7 +182,13 @@ def stored_ids(saved: dict[str, Any] | None) -> list[str]:
 
 
 @pytest.fixture
+def with_logbook() -> None:
+    """Ask the harness for Home Assistant's logbook (tests reading lines through tests.logbook_reader)."""
+
+
+@pytest.fixture
 async def harness(  # noqa: PLR0917 - pytest passes fixtures by name
+    request: pytest.FixtureRequest,
     hass: HomeAssistant,
     fpp_sim: FppSimulator,
     hass_client_no_auth: Callable[[], Awaitable[Any]],
@@ -207,6 +213,11 @@ async def harness(  # noqa: PLR0917 - pytest passes fixtures by name
     events = async_capture_events(hass, EVENT_DISPATCH)
     # Before the first client: newer HA freezes the HTTP router once the app has started.
     assert await async_setup_component(hass, "diagnostics", {})
+    if "with_logbook" in request.fixturenames:
+        # The logbook needs the frontend only for its sidebar panel; newer harnesses do not
+        # install the frontend's package, so it counts as set up.
+        hass.config.components.add("frontend")
+        assert await async_setup_component(hass, "logbook", {})
     client = await hass_client_no_auth()
     yield Harness(
         hass,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import async_capture_events
+import pytest
+
+from tests.logbook_reader import Line, logbook_lines
 
 from .bodies import instruction
 from .conftest import V1_START, V1_STOP, V2, Harness, stored_ids
@@ -197,9 +199,9 @@ async def test_overlapping_instructions_add_power_and_control_once(
     assert harness.state("input_boolean.heater") == "on"
 
 
+@pytest.mark.usefixtures("with_logbook")
 async def test_manual_change_during_the_window_is_respected(harness: Harness) -> None:
     hass = harness.hass
-    logbook = async_capture_events(hass, "logbook_entry")
     await harness.put(V2, instruction())
     await harness.advance_to(T17)
     assert harness.state("input_boolean.heater") == "off"
@@ -208,7 +210,11 @@ async def test_manual_change_during_the_window_is_respected(harness: Harness) ->
     )
     await hass.async_block_till_done()
     assert harness.state("input_boolean.heater") == "on"
-    assert logbook[-1].data["entity_id"] == "input_boolean.heater"
+    assert (await logbook_lines(hass))[-1] == Line(
+        "heater",
+        "changed by hand during dispatch 7c3e0f5e: left as it is",
+        "input_boolean.heater",
+    )
     await harness.advance_to(T18)
     assert harness.state("input_boolean.heater") == "on"
     # The user turns it off again before the end: GridFlex does not turn it back on.

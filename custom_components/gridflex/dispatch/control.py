@@ -9,7 +9,7 @@ so it can be put back; an entity a user changes by hand during the window is lef
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 import datetime as dt
 from typing import Any
 
@@ -44,12 +44,10 @@ from ..const import (
     LOGGER,
     ControlAction,
 )
-from ..words import say
 from .control_policy import ControlPolicy, MuLimits
+from .describe import write_line
 from .persistence import StoreWriteError
 from .records import InstructionRecord
-
-EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
 
 def _is_on(state: State | None) -> bool | None:
@@ -95,9 +93,16 @@ class DeviceControl:
         applied: dict[str, dict[str, Any]],
         on_change: Callable[[], None],
         durable: Callable[[], Awaitable[None]],
+        *,
+        line_target: Callable[[str], Mapping[str, str | None]],
     ) -> None:
-        """Resume from ``applied`` (see :func:`resumed_control`), kept up to date in place."""
+        """
+        Resume from ``applied`` (see :func:`resumed_control`), kept up to date in place.
+
+        ``line_target(mu)``: what the MU's own logbook lines belong to (its *Dispatch* entity).
+        """
         self._hass = hass
+        self._line_target = line_target
         self._units = meterable_units
         self.applied = applied
         self._on_change = on_change
@@ -147,7 +152,7 @@ class DeviceControl:
         for mu in acting & set(self.applied):
             if now >= self._since(mu) + self.policy.limits[mu].max_duration:
                 if mu not in self._expired:
-                    self._say(mu, "control_longest_time", mu=mu)
+                    self._say(mu, "control_longest_time")
                 self._expired.add(mu)
         self._desired = acting - self._expired
         for mu in self._desired ^ set(self.applied):
@@ -214,36 +219,19 @@ class DeviceControl:
 
     @callback
     def _say(self, mu: str, key: str, /, **placeholders: object) -> None:
-        """Write one logbook line about an MU's control, in Home Assistant's language."""
-        message = say(self._hass, key, **placeholders)
-        LOGGER.info("%s", message)
-        entities = self._entities(mu) if mu in self._units else []
-        self._hass.bus.async_fire(
-            EVENT_LOGBOOK_ENTRY,
-            {
-                "name": "GridFlex",
-                "message": message,
-                "domain": DOMAIN,
-                **({"entity_id": entities[0]} if entities else {}),
-            },
-        )
+        """Write one logbook line about an MU's control, on the MU's *Dispatch* entity."""
+        LOGGER.info("Device control of %s: %s %s", mu, key, placeholders)
+        write_line(self._hass, key, placeholders, self._line_target(mu))
 
     @callback
-    def _log(self, entity_id: str, key: str, dispatch: str) -> None:
-        """Write a logbook line on the controlled entity, naming it as people see it."""
-        state = self._hass.states.get(entity_id)
-        name = state.name if state is not None else entity_id
-        message = say(self._hass, key, dispatch=dispatch)
-        LOGGER.debug("%s %s", entity_id, message)
-        self._hass.bus.async_fire(
-            EVENT_LOGBOOK_ENTRY,
-            {
-                "name": name,
-                "message": message,
-                "domain": DOMAIN,
-                "entity_id": entity_id,
-            },
-        )
+    def _log(self, mu: str, entity_id: str, key: str, dispatch: str) -> None:
+        """Write a logbook line on the controlled entity, listed on the MU's device too."""
+        LOGGER.debug("%s: %s for %s", entity_id, key, dispatch)
+        about = {
+            "entity_id": entity_id,
+            "device_id": self._line_target(mu).get("device_id"),
+        }
+        write_line(self._hass, key, {"dispatch": dispatch}, about)
 
     def _dispatch_of(self, mu: str) -> str:
         """Name the instructions that dispatch an MU now (its own id when there are none)."""
@@ -298,7 +286,7 @@ class DeviceControl:
                 self._hass.states.get(entity_id)
             ) is not turn_on and await self._call(entity_id, turn_on):
                 key = "control_turned_on" if turn_on else "control_turned_off"
-                self._log(entity_id, key, dispatch)
+                self._log(mu, entity_id, key, dispatch)
         LOGGER.info("Dispatch control of %s applied to %s", mu, ", ".join(prior))
 
     async def _restore(self, mu: str) -> None:
@@ -322,7 +310,7 @@ class DeviceControl:
                 continue
             if await self._call(entity_id, was_on):
                 key = "control_back_on" if was_on else "control_back_off"
-                self._log(entity_id, key, applied["dispatch"])
+                self._log(mu, entity_id, key, applied["dispatch"])
 
     def _watch(self, mu: str) -> None:
         target_on = not self._turns_off(mu)
@@ -344,7 +332,7 @@ class DeviceControl:
                 return
             overridden.append(entity_id)
             self._on_change()
-            self._log(entity_id, "control_by_hand", self.applied[mu]["dispatch"])
+            self._log(mu, entity_id, "control_by_hand", self.applied[mu]["dispatch"])
 
         self._watchers[mu] = async_track_state_change_event(
             self._hass, self._entities(mu), _changed

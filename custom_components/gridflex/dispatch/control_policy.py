@@ -25,7 +25,6 @@ from ..const import (
     DEFAULT_MIN_SWITCH_MINUTES,
     ControlAction,
 )
-from .describe import product_name
 from .records import InstructionRecord
 
 
@@ -84,7 +83,7 @@ class ControlPolicy:
         limits: dict[str, MuLimits],
         say: Callable[..., None],
     ) -> None:
-        """``say(mu, key, **placeholders)`` writes one logbook line in words."""
+        """``say(mu, key, **placeholders)`` writes one logbook line (raw values, put in words when read)."""
         self.limits = limits
         self._say = say
         self._said: set[tuple[str, str]] = set()
@@ -105,8 +104,6 @@ class ControlPolicy:
                     mu,
                     reason,
                     instruction=record.id,
-                    mu=mu,
-                    product=product_name(record.instruction.product),
-                    code=record.instruction.product or "-",
+                    product=record.instruction.product,
                 )
         return acting

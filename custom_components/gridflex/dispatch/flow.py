@@ -185,10 +185,15 @@ async def async_setup_dispatch(hass: HomeAssistant, entry: ConfigEntry) -> Dispa
         store.schedule_save()
         control_store.schedule_save()
 
-    control = DeviceControl(
-        hass, units, content.control, _control_changed, control_store.async_durable
-    )
     notifier = DispatchNotifier(hass, entry, units, lambda: store.unsaved)
+    control = DeviceControl(
+        hass,
+        units,
+        content.control,
+        _control_changed,
+        control_store.async_durable,
+        line_target=notifier.line_target,
+    )
     lifecycle = Lifecycle(
         hass,
         SavingHooks(notifier, store),

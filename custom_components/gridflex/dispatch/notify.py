@@ -23,7 +23,7 @@ from ..api.fpp.dispatch import Instruction
 from ..api.fpp.products import describe_product
 from ..const import DOMAIN, EVENT_DISPATCH, LOGGER
 from ..devices import subentry_device_id
-from .describe import dispatch_line
+from .describe import dispatch_line, write_line
 from .lifecycle import EventType
 from .records import InstructionRecord
 
@@ -32,7 +32,6 @@ from .records import InstructionRecord
 # and never more than MAX_HOLD_S after the first change.
 QUIET_S = 0.005
 MAX_HOLD_S = 0.25
-EVENT_LOGBOOK_ENTRY = "logbook_entry"
 
 
 def signal_account_changed(entry_id: str) -> str:
@@ -122,19 +121,21 @@ class DispatchNotifier:
         unique_id = f"{self._entry.unique_id}_{self._units[mu_id].unique_id}_dispatch"
         return er.async_get(self._hass).async_get_entity_id("event", DOMAIN, unique_id)
 
+    def line_target(self, mu_id: str) -> dict[str, str | None]:
+        """Return what one MU's logbook lines belong to: its *Dispatch* entity and its device."""
+        if mu_id not in self._units:
+            return {"meterable_unit_id": mu_id}
+        return {
+            "entity_id": self.event_entity_id(mu_id),
+            "device_id": self.device_id(mu_id),
+            "meterable_unit_id": mu_id,
+        }
+
     @callback
     def _write_logbook(self, data: dict[str, Any]) -> None:
-        """One line per change, in words (none for the ``ended`` that follows a cancel)."""
-        if (line := dispatch_line(self._hass, data)) is None:
-            return
-        entry: dict[str, Any] = {
-            "name": data["meterable_unit_id"],
-            "message": line,
-            "domain": DOMAIN,
-        }
-        if (entity_id := self.event_entity_id(data["meterable_unit_id"])) is not None:
-            entry["entity_id"] = entity_id
-        self._hass.bus.async_fire(EVENT_LOGBOOK_ENTRY, entry)
+        """One line per change (none for the ``ended`` that follows a cancel), put in words when read."""
+        if (line := dispatch_line(data)) is not None:
+            write_line(self._hass, *line, self.line_target(data["meterable_unit_id"]))
 
     @callback
     def fire(self, kind: EventType, record: InstructionRecord, **extra: Any) -> None:
