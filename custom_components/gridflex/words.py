@@ -58,20 +58,28 @@ def say(hass: HomeAssistant, key: str, **placeholders: object) -> str:
 def moment_words(
     hass: HomeAssistant, moment: dt.datetime | None, zone: dt.tzinfo
 ) -> str:
-    """Return a moment written with numbers in ``zone``, "01/12/2026 07:00 GMT"; "not given" for None."""
+    """Return a moment in ``zone``'s clock time, "1 December 07:00 GMT"; "not given" for None."""
     if moment is None:
         return say(hass, "words_not_given")
-    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M %Z")
+    clock = moment.astimezone(zone)
+    return f"{date_words(hass, clock, zone)} {clock:%H:%M %Z}"
 
 
 @callback
-def date_words(hass: HomeAssistant, moment: dt.datetime) -> str:
-    """Return the local day of ``moment`` in words, "15 January"; the year only when it is not this one."""
-    local = dt_util.as_local(moment)
+def date_words(
+    hass: HomeAssistant, moment: dt.datetime, zone: dt.tzinfo | None = None
+) -> str:
+    """
+    Return the day of ``moment`` in words, "15 January", in ``zone`` (default: HA's time zone).
+
+    The year only when it is not this one.
+    """
+    zone = zone or dt_util.get_default_time_zone()
+    local = moment.astimezone(zone)
     month = say(hass, f"words_month_{local.month}")
     key = "words_date_first" if local.day == 1 else "words_date"
     text = say(hass, key, day=local.day, month=month)
-    return text if local.year == dt_util.now().year else f"{text} {local.year}"
+    return text if local.year == dt_util.now(zone).year else f"{text} {local.year}"
 
 
 @callback

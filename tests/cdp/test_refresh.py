@@ -211,7 +211,7 @@ async def test_calendar_on_both_uk_clock_changes(
         ("2027-03-28T00:30:00+00:00", "2027-03-28T02:30:00+01:00"),
         ("2027-10-31T01:30:00+01:00", "2027-10-31T02:00:00+00:00"),
     ]
-    assert "Offers close: 18/03/2027 12:00 GMT" in events[0]["description"]
+    assert "Offers close: 18 March 12:00 GMT" in events[0]["description"]
     assert events[0]["location"] == "Ashgrove"
 
 
@@ -244,7 +244,7 @@ async def test_calendar_speaks_french(
         "Prix plafond d'utilisation : 7,02 £/MWh",
     ]
     assert (
-        "Livraison : du 28/03/2027 00:30 GMT au 28/03/2027 02:30 BST"
+        "Livraison : du 28 mars 00:30 GMT au 28 mars 02:30 BST"
         in event["description"]
     )
 

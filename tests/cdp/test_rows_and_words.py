@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aiohttp import ClientSession
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 import pytest
 
@@ -141,7 +142,10 @@ def test_only_open_and_upcoming_trades_are_offered() -> None:
     )
 
 
-async def test_words_of_a_period(hass: HomeAssistant) -> None:
+async def test_words_of_a_period(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to("2026-11-20T12:00:00+00:00")
     await async_load_words(hass)
     bare = _period()
     assert period_summary(hass, bare) == "Flexibility trade"
@@ -155,7 +159,12 @@ async def test_words_of_a_period(hass: HomeAssistant) -> None:
     assert uk_time(hass, None) == "not given"
     description = period_description(hass, bare)
     assert "Utilisation ceiling price: not given" in description
-    assert "Delivery: 01/12/2026 07:00 GMT to 01/12/2026 07:30 GMT" in description
+    assert "Delivery: 1 December 07:00 GMT to 1 December 07:30 GMT" in description
+    # Another year's day says its year.
+    assert (
+        uk_time(hass, dt.datetime(2027, 7, 1, 6, tzinfo=dt.UTC))
+        == "1 July 2027 07:00 BST"
+    )
     assert description.endswith("Supported by NGED Open Data")
     summary = period_summary(
         hass,

@@ -1,8 +1,8 @@
 """
 Delivery periods in words, in Home Assistant's language.
 
-Product names, the service wanted, capacities and prices; UK times written with numbers
-only (no English day or month names).
+Product names, the service wanted, capacities and prices; UK clock times with the day in
+words of Home Assistant's language ("8 December 07:00 GMT", "8 décembre 07:00 GMT").
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _price(hass: HomeAssistant, value: float | None, key: str) -> str | None:
 
 @callback
 def uk_time(hass: HomeAssistant, moment: dt.datetime | None) -> str:
-    """Return a moment as UK clock time, "01/12/2026 07:00 GMT" (BST in summer)."""
+    """Return a moment as UK clock time, "1 December 07:00 GMT" (BST in summer)."""
     return moment_words(hass, moment, UK)
 
 
