@@ -244,8 +244,7 @@ async def test_calendar_speaks_french(
         "Prix plafond d'utilisation : 7,02 £/MWh",
     ]
     assert (
-        "Livraison : du 28 mars 00:30 GMT au 28 mars 02:30 BST"
-        in event["description"]
+        "Livraison : du 28 mars 00:30 GMT au 28 mars 02:30 BST" in event["description"]
     )
 
 
