@@ -367,9 +367,34 @@ def report(
         "baseline = bare HA webhook that reads the body and answers; durable baseline = the"
         f" same plus an atomic fsync'd write of the body; {goal}: {'met' if ok else 'NOT met'}"
     )
+    _slowest_bursts(runs, gc_pauses or [])
     if gc_pauses:
         _report_without_gc_rounds(runs, gc_pauses, goal)
     return ok
+
+
+def _slowest_bursts(
+    runs: list[PhaseRun], gc_pauses: list[tuple[float, float]], most: int = 3
+) -> None:
+    """Name the bursts behind each phase's tail: a p99 over 50-PUT bursts is a burst or two."""
+    print(
+        "Slowest bursts per phase (round: slowest PUT->200 ms; phase before it; full GC):"
+    )
+    by_round: dict[int, list[PhaseRun]] = {}
+    for run in runs:
+        by_round.setdefault(run.round_no, []).append(run)
+    for phase in dict.fromkeys(run.phase for run in runs):
+        mine = [run for run in runs if run.phase == phase]
+        mine.sort(key=lambda run: -max(next(iter(run.values.values()))))
+        words = []
+        for run in mine[:most]:
+            order = by_round[run.round_no]
+            index = order.index(run)
+            before = order[index - 1].phase if index else "nothing"
+            slowest = max(next(iter(run.values.values())))
+            gc_mark = ", full GC" if run.overlaps(gc_pauses) else ""
+            words.append(f"{run.round_no}: {slowest:.0f} ({before}{gc_mark})")
+        print(f"  {phase}: " + "; ".join(words))
 
 
 def _report_without_gc_rounds(
