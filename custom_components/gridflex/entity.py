@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+import datetime as dt
+
+from homeassistant.components.calendar import CalendarEvent
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.const import ATTR_RESTORED, STATE_UNAVAILABLE
 from homeassistant.core import callback
@@ -48,3 +52,14 @@ def drop_unavailable_placeholder(entity: Entity) -> None:
         and state.attributes.get(ATTR_RESTORED)
     ):
         entity.hass.states.async_remove(entity.entity_id)
+
+
+def events_overlapping(
+    events: Iterable[CalendarEvent], start: dt.datetime, end: dt.datetime
+) -> list[CalendarEvent]:
+    """Return the calendar events that overlap ``start``–``end`` (a calendar view's window)."""
+    return [
+        e
+        for e in events
+        if e.end_datetime_local > start and e.start_datetime_local < end
+    ]

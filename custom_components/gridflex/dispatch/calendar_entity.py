@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 
-from ..entity import GridFlexEntity
+from ..entity import GridFlexEntity, events_overlapping
 from ..words import number, say
 from .describe import power_words, product_name
 from .notify import signal_account_changed
@@ -113,8 +113,4 @@ class DispatchCalendar(GridFlexEntity, CalendarEntity):
         self, hass: HomeAssistant, start_date: dt.datetime, end_date: dt.datetime
     ) -> list[CalendarEvent]:
         """Instructions overlapping the window."""
-        return [
-            e
-            for e in self._events()
-            if e.end_datetime_local > start_date and e.start_datetime_local < end_date
-        ]
+        return events_overlapping(self._events(), start_date, end_date)

@@ -12,7 +12,7 @@ from homeassistant.util import dt as dt_util
 
 from ..api.fpp.products import market_gateway_product_name
 from ..api.market_gateway import TradeAward, TradeOpportunity
-from ..entity import GridFlexEntity
+from ..entity import GridFlexEntity, events_overlapping
 from ..words import moment_words, number, say
 from .coordinator import MarketData, MarketGatewayCoordinator
 
@@ -170,11 +170,7 @@ class MarketCalendar(
         self, hass: HomeAssistant, start_date: dt.datetime, end_date: dt.datetime
     ) -> list[CalendarEvent]:
         """Events overlapping the window."""
-        return [
-            e
-            for e in self._sorted()
-            if e.end_datetime_local > start_date and e.start_datetime_local < end_date
-        ]
+        return events_overlapping(self._sorted(), start_date, end_date)
 
 
 class TradeOpportunityCalendar(MarketCalendar):

@@ -23,34 +23,27 @@ from .settlement import SettlementCoordinator, SettlementData
 
 
 @dataclass(frozen=True, kw_only=True)
-class PerformanceDescription(SensorEntityDescription):
-    """A value of an MU's last utilisation event."""
+class SettlementDescription[T](SensorEntityDescription):
+    """A value of the latest settlement record of its kind (an MU's last event, the last invoice)."""
 
-    value: Callable[[EventPerformance], float | None]
-
-
-@dataclass(frozen=True, kw_only=True)
-class InvoiceDescription(SensorEntityDescription):
-    """A value of the account's last invoice."""
-
-    value: Callable[[Invoice], Any]
+    value: Callable[[T], Any]
 
 
 PERFORMANCE_SENSORS = (
-    PerformanceDescription(
+    SettlementDescription[EventPerformance](
         key="last_event_performance",
         translation_key="last_event_performance",
         native_unit_of_measurement=PERCENTAGE,
         value=lambda e: e.performance_pct,
     ),
-    PerformanceDescription(
+    SettlementDescription[EventPerformance](
         key="last_event_delivered_energy",
         translation_key="last_event_delivered_energy",
         device_class=SensorDeviceClass.ENERGY,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         value=lambda e: e.delivered_kwh,
     ),
-    PerformanceDescription(
+    SettlementDescription[EventPerformance](
         key="last_event_payment",
         translation_key="last_event_payment",
         device_class=SensorDeviceClass.MONETARY,
@@ -60,19 +53,19 @@ PERFORMANCE_SENSORS = (
 )
 
 INVOICE_SENSORS = (
-    InvoiceDescription(
+    SettlementDescription[Invoice](
         key="last_invoice_amount",
         translation_key="last_invoice_amount",
         device_class=SensorDeviceClass.MONETARY,
         native_unit_of_measurement="GBP",
         value=lambda i: i.amount_gbp,
     ),
-    InvoiceDescription(
+    SettlementDescription[Invoice](
         key="last_invoice_month",
         translation_key="last_invoice_month",
         value=lambda i: i.month,
     ),
-    InvoiceDescription(
+    SettlementDescription[Invoice](
         key="last_invoice_status",
         translation_key="last_invoice_status",
         value=lambda i: i.status,
@@ -84,98 +77,83 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class PerformanceSensor(
+def _event_facts(event: EventPerformance) -> dict[str, Any]:
+    return {
+        "event_id": event.id,
+        "instruction_id": event.instruction_id,
+        "product": event.product,
+        "start": _iso(event.start),
+        "end": _iso(event.end),
+        "requested_kwh": event.requested_kwh,
+        "delivered_kwh": event.delivered_kwh,
+        "baseline_kwh": event.baseline_kwh,
+        "metered_kwh": event.metered_kwh,
+        "performance_pct": event.performance_pct,
+        "payment_gbp": event.payment_gbp,
+    }
+
+
+def _invoice_facts(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "invoice_id": invoice.id,
+        "month": invoice.month,
+        "status": invoice.status,
+        "amount_gbp": invoice.amount_gbp,
+        "issued_at": _iso(invoice.issued_at),
+    }
+
+
+def _last_event_of(mu_id: str) -> Callable[[SettlementData], EventPerformance | None]:
+    return lambda data: data.last_event(mu_id)
+
+
+def _last_invoice(data: SettlementData) -> Invoice | None:
+    return data.invoices[-1] if data.invoices else None
+
+
+class SettlementSensor[T](
     CoordinatorEntity[SettlementCoordinator], GridFlexEntity, SensorEntity
 ):
-    """One value of the last utilisation event of an MU, with the event as attributes."""
+    """
+    One value of the latest settlement record of its kind, with the record as attributes.
 
-    entity_description: PerformanceDescription
+    Unknown until FPP reported one: an MU's last utilisation event, the account's last invoice.
+    """
+
+    entity_description: SettlementDescription[T]
 
     def __init__(
         self,
         entry: ConfigEntry,
         coordinator: SettlementCoordinator,
-        subentry: ConfigSubentry,
-        description: PerformanceDescription,
+        subentry: ConfigSubentry | None,
+        description: SettlementDescription[T],
+        *,
+        latest: Callable[[SettlementData], T | None],
+        facts: Callable[[T], dict[str, Any]],
     ) -> None:
-        """Follow one MU sub-entry."""
+        """Show on the MU's device (``subentry``), else on the account's."""
         CoordinatorEntity.__init__(self, coordinator)
         GridFlexEntity.__init__(self, entry, subentry, description.key)
         self.entity_description = description
-        self._mu_id: str = subentry.data[CONF_MU_ID]
+        self._latest = latest
+        self._facts = facts
 
-    def _event(self) -> EventPerformance | None:
+    def _record(self) -> T | None:
         data: SettlementData | None = self.coordinator.data
-        return data.last_event(self._mu_id) if data else None
-
-    @property
-    def native_value(self) -> float | None:
-        """Unknown until FPP reported an event."""
-        event = self._event()
-        return self.entity_description.value(event) if event else None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """The event this value comes from."""
-        event = self._event()
-        if event is None:
-            return {}
-        return {
-            "event_id": event.id,
-            "instruction_id": event.instruction_id,
-            "product": event.product,
-            "start": _iso(event.start),
-            "end": _iso(event.end),
-            "requested_kwh": event.requested_kwh,
-            "delivered_kwh": event.delivered_kwh,
-            "baseline_kwh": event.baseline_kwh,
-            "metered_kwh": event.metered_kwh,
-            "performance_pct": event.performance_pct,
-            "payment_gbp": event.payment_gbp,
-        }
-
-
-class InvoiceSensor(
-    CoordinatorEntity[SettlementCoordinator], GridFlexEntity, SensorEntity
-):
-    """One value of the account's last invoice."""
-
-    entity_description: InvoiceDescription
-
-    def __init__(
-        self,
-        entry: ConfigEntry,
-        coordinator: SettlementCoordinator,
-        description: InvoiceDescription,
-    ) -> None:
-        """Show on the account's device."""
-        CoordinatorEntity.__init__(self, coordinator)
-        GridFlexEntity.__init__(self, entry, None, description.key)
-        self.entity_description = description
-
-    def _invoice(self) -> Invoice | None:
-        data: SettlementData | None = self.coordinator.data
-        return data.invoices[-1] if data and data.invoices else None
+        return self._latest(data) if data else None
 
     @property
     def native_value(self) -> Any:
-        """Unknown until FPP issued an invoice."""
-        invoice = self._invoice()
-        return self.entity_description.value(invoice) if invoice else None
+        """The description's value of the latest record; unknown while there is none."""
+        record = self._record()
+        return self.entity_description.value(record) if record is not None else None
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The invoice this value comes from."""
-        invoice = self._invoice()
-        if invoice is None:
-            return {}
-        return {
-            "invoice_id": invoice.id,
-            "month": invoice.month,
-            "status": invoice.status,
-            "amount_gbp": invoice.amount_gbp,
-            "issued_at": _iso(invoice.issued_at),
-        }
+        """The record this value comes from."""
+        record = self._record()
+        return self._facts(record) if record is not None else {}
 
 
 def settlement_sensors(
@@ -183,10 +161,23 @@ def settlement_sensors(
 ) -> dict[str | None, list[Any]]:
     """Return the settlement sensors, grouped by MU sub-entry id (None: the account's)."""
     grouped: dict[str | None, list[Any]] = {
-        None: [InvoiceSensor(entry, coordinator, d) for d in INVOICE_SENSORS]
+        None: [
+            SettlementSensor(
+                entry, coordinator, None, d, latest=_last_invoice, facts=_invoice_facts
+            )
+            for d in INVOICE_SENSORS
+        ]
     }
     for sub in subentries_of(entry, SUBENTRY_METERABLE_UNIT):
         grouped[sub.subentry_id] = [
-            PerformanceSensor(entry, coordinator, sub, d) for d in PERFORMANCE_SENSORS
+            SettlementSensor(
+                entry,
+                coordinator,
+                sub,
+                d,
+                latest=_last_event_of(sub.data[CONF_MU_ID]),
+                facts=_event_facts,
+            )
+            for d in PERFORMANCE_SENSORS
         ]
     return grouped
