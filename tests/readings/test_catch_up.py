@@ -71,6 +71,17 @@ async def start_then_stop(
     return entry
 
 
+async def set_up_behind_another_catch_up(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> asyncio.Lock:
+    """Set the entry up while another unit's catch-up holds the recorder; release to go on."""
+    busy = hass.data.setdefault(catch_up._ONE_AT_A_TIME, asyncio.Lock())
+    await busy.acquire()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return busy
+
+
 async def test_a_gap_of_days_caught_up_chunk_by_chunk_gives_the_one_pass_numbers(
     hass: HomeAssistant, fpp_sim: FppSimulator, advance: Advance
 ) -> None:
@@ -125,10 +136,7 @@ async def test_setup_does_not_wait_for_the_catch_up_and_says_readings_are_late(
     await advance(at(120))
     await async_wait_recording_done(hass)
     # Another unit's catch-up holds the recorder: this one waits its turn.
-    busy = hass.data.setdefault(catch_up._ONE_AT_A_TIME, asyncio.Lock())
-    await busy.acquire()
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    busy = await set_up_behind_another_catch_up(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     state, attributes = problem(hass)
     assert (state, attributes["catching_up"]) == ("on", True)  # 2 hours not computed
@@ -153,10 +161,7 @@ async def test_a_short_gap_is_not_a_delay_while_catching_up(
 ) -> None:
     entry = await start_then_stop(hass, fpp_sim, advance)
     await advance(at(10))
-    busy = hass.data.setdefault(catch_up._ONE_AT_A_TIME, asyncio.Lock())
-    await busy.acquire()
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    busy = await set_up_behind_another_catch_up(hass, entry)
     state, attributes = problem(hass)
     assert (state, attributes["catching_up"]) == ("off", True)
     busy.release()
@@ -172,10 +177,7 @@ async def test_unload_while_catching_up_stops_it_and_keeps_the_boundaries(
 ) -> None:
     entry = await start_then_stop(hass, fpp_sim, advance)
     await advance(at(60))
-    busy = hass.data.setdefault(catch_up._ONE_AT_A_TIME, asyncio.Lock())
-    await busy.acquire()
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    busy = await set_up_behind_another_catch_up(hass, entry)
     assert await hass.config_entries.async_unload(entry.entry_id)
     busy.release()
     await hass.async_block_till_done(wait_background_tasks=True)
