@@ -99,9 +99,9 @@ def dispatch_line(data: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         key = "logbook_ended_missed" if data.get("missed") else "logbook_ended"
         if data.get("reason") == "stopped":
             key = "logbook_ended_stopped"
-    facts = ("instruction_id", "product", "direction", "power_kw", "start", "end")
+    facts = ("product", "direction", "power_kw", "start", "end")
     placeholders = {name: data.get(name) for name in facts}
-    placeholders["instruction"] = placeholders.pop("instruction_id")
+    placeholders["instruction"] = data.get("instruction_id")
     return key, placeholders
 
 
